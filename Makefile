@@ -1,0 +1,36 @@
+# The two commands a newcomer needs: `make run` and `make test`.
+# Both set everything up on a fresh machine (virtualenv, RabbitMQ).
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV ?= .venv
+BIN := $(VENV)/bin
+
+.PHONY: run test test-postgresql lint broker postgresql clean
+
+$(BIN)/.installed: pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[dev]'
+	touch $@
+
+broker:
+	deploy/local/ensure-rabbitmq.sh
+
+run: $(BIN)/.installed broker  ## start the whole system (Ctrl-C stops it)
+	$(BIN)/sportello run
+
+test: $(BIN)/.installed broker  ## run the whole test suite (SQLite databases)
+	$(BIN)/lint-imports
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+postgresql:
+	deploy/local/ensure-postgresql.sh
+
+test-postgresql: $(BIN)/.installed broker postgresql  ## the suite again, every database on PostgreSQL
+	SPORTELLO_TEST_DB=postgresql SPORTELLO_TEST_PG_URL=$$(cat var/postgresql/admin-url) $(BIN)/pytest $(PYTEST_ARGS)
+
+lint: $(BIN)/.installed
+	$(BIN)/lint-imports
+
+clean:
+	rm -rf var $(VENV)

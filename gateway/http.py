@@ -1,0 +1,168 @@
+"""The gateway's HTTP layer on top of nameko's web entrypoint.
+
+* :class:`ApiServer` wraps nameko's WSGI app: it gives each request its
+  correlation id, refuses oversized bodies before reading them, and turns
+  "no such route" and "wrong method" into problem+json.
+* :func:`route` declares an API operation: the entrypoint reads and validates
+  the query string and JSON body with the declared marshmallow schemas, dumps
+  the result with the response schema, and answers every error as
+  problem+json. The same declarations feed the OpenAPI document.
+"""
+from __future__ import annotations
+
+import json
+import re
+import uuid
+from functools import partial
+from typing import Any
+
+from eventlet.event import Event
+from marshmallow import Schema
+from nameko.web.handlers import HttpRequestHandler
+from nameko.web.server import WebServer, WsgiApp
+from werkzeug.exceptions import HTTPException
+from werkzeug.wrappers import Request, Response
+
+from gateway import problems
+
+REQUEST_ID_HEADER = "X-Request-ID"
+_VALID_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
+SECURITY_HEADERS = [("X-Content-Type-Options", "nosniff"), ("Cache-Control", "no-store")]
+
+
+def accept_request_id(value: str | None) -> str:
+    """Keep a caller's id when it is safe to log and pass on; otherwise make one."""
+    if value and _VALID_REQUEST_ID.match(value):
+        return value
+    return uuid.uuid4().hex
+
+
+class ApiWsgiApp(WsgiApp):
+    def __call__(self, environ, start_response):
+        request_id = accept_request_id(environ.get("HTTP_X_REQUEST_ID"))
+        environ["sportello.request_id"] = request_id
+
+        def start_with_headers(status, headers, exc_info=None):
+            headers = [(k, v) for k, v in headers if k.lower() != "server"]
+            headers.extend(SECURITY_HEADERS)
+            headers.append((REQUEST_ID_HEADER, request_id))
+            return start_response(status, headers, exc_info)
+
+        request = Request(environ, shallow=True)
+        request.max_content_length = self.server.max_body_bytes
+        if request.content_length is not None and request.content_length > self.server.max_body_bytes:
+            response = problems.problem_response(
+                413, "payload-too-large", problems.HTTP_PROBLEMS[413][1],
+                f"The body may be at most {self.server.max_body_bytes} bytes.", request_id,
+            )
+            response.headers["Connection"] = "close"
+            return response(environ, start_with_headers)
+        adapter = self.url_map.bind_to_environ(environ)
+        try:
+            provider, values = adapter.match()
+            request.path_values = values
+            response = provider.handle_request(request)
+        except HTTPException as exc:
+            response = problems.from_http_exception(exc, request_id)
+        return response(environ, start_with_headers)
+
+
+class ApiServer(WebServer):
+    @property
+    def max_body_bytes(self) -> int:
+        return int(self.container.config.get("MAX_BODY_BYTES", 1024 * 1024))
+
+    def get_wsgi_app(self):
+        return ApiWsgiApp(self)
+
+    def context_data_from_headers(self, request):
+        return {"request_id": request.environ["sportello.request_id"]}
+
+
+class Route(HttpRequestHandler):
+    server = ApiServer()
+
+    def __init__(self, method: str, url: str, *, body: type[Schema] | None = None,
+                 query: type[Schema] | None = None, response: type[Schema] | None = None,
+                 many: bool = False, status: int = 200, summary: str = "", tags: tuple = (),
+                 problem_statuses: tuple[int, ...] = (), **kwargs):
+        super().__init__(method, url, **kwargs)
+        self.body_schema = body
+        self.query_schema = query
+        self.response_schema = response
+        self.many = many
+        self.status = status
+        self.summary = summary
+        self.tags = tags
+        self.problem_statuses = problem_statuses
+
+    # -- request ------------------------------------------------------------------
+    def get_entrypoint_parameters(self, request):
+        kwargs = dict(request.path_values)
+        if self.query_schema is not None:
+            kwargs["query"] = self.query_schema().load(request.args.to_dict(flat=True))
+        if self.body_schema is not None:
+            kwargs["body"] = self.body_schema().load(self.read_json(request))
+        return (request,), kwargs
+
+    @staticmethod
+    def read_json(request: Request) -> Any:
+        mimetype = request.mimetype or ""
+        if mimetype != "application/json" and not mimetype.endswith("+json"):
+            raise problems.HttpProblem(415, "unsupported-media-type", problems.HTTP_PROBLEMS[415][1],
+                                       f"Got {mimetype or 'no content type'}.")
+        raw = Route.read_body(request)
+        try:
+            return json.loads(raw or b"null")
+        except (ValueError, UnicodeDecodeError) as exc:
+            raise problems.HttpProblem(400, "malformed-json", "The body is not valid JSON.", str(exc)) from None
+
+    @staticmethod
+    def read_body(request: Request) -> bytes:
+        if request.content_length is not None:  # already checked against the limit
+            return request.get_data(cache=True)
+        # A chunked body has no length up front (and werkzeug reads it as empty,
+        # since eventlet does not set wsgi.input_terminated): read it ourselves,
+        # never more than the limit.
+        limit = request.max_content_length
+        stream, chunks, size = request.environ["wsgi.input"], [], 0
+        while chunk := stream.read(65536):
+            size += len(chunk)
+            if size > limit:
+                raise problems.HttpProblem(413, "payload-too-large", problems.HTTP_PROBLEMS[413][1],
+                                           f"The body may be at most {limit} bytes.")
+            chunks.append(chunk)
+        return b"".join(chunks)
+
+    def handle_request(self, request):
+        request.shallow = False
+        request_id = request.environ["sportello.request_id"]
+        try:
+            context_data = self.server.context_data_from_headers(request)
+            args, kwargs = self.get_entrypoint_parameters(request)
+            self.check_signature(args, kwargs)
+            event = Event()
+            self.container.spawn_worker(self, args, kwargs, context_data=context_data,
+                                        handle_result=partial(self.handle_result, event))
+            result = event.wait()
+            return self.response_from_result(result)
+        except Exception as exc:
+            return problems.from_exception(exc, request_id)
+
+    # -- response -----------------------------------------------------------------
+    def response_from_result(self, result):
+        if isinstance(result, Response):
+            return result
+        status = self.status
+        if isinstance(result, tuple):
+            status, result = result
+        if self.response_schema is not None:
+            result = self.response_schema(many=self.many).dump(result)
+        if result is None:
+            return Response(status=status)
+        return Response(json.dumps(result, ensure_ascii=False), status=status, content_type="application/json")
+
+
+def route(method: str, url: str, **options):
+    """Declare an API operation (see :class:`Route` for the options)."""
+    return Route.decorator(method, url, **options)

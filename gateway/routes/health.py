@@ -1,0 +1,38 @@
+from __future__ import annotations
+
+import time
+
+import eventlet
+from gateway.http import route
+from gateway.openapi import build_spec
+from gateway.schemas.common import Health
+from services.chassis.config import SERVICES
+from services.chassis.errors import DomainError
+from services.chassis.rpc import call
+
+
+class HealthRoutes:
+    @route("GET", "/health", response=Health, summary="Each service's status (bounded ping)", tags=("operations",),
+           problem_statuses=(503,))
+    def health(self, request):
+        timeout = self.config.get("HEALTH_TIMEOUT", 2.0)
+        pile = eventlet.GreenPile(len(SERVICES))
+        for name in SERVICES:
+            pile.spawn(self._ping, name, timeout)
+        states = dict(zip(SERVICES, pile))
+        healthy = all(s["status"] == "up" for s in states.values())
+        return (200 if healthy else 503), {"status": "ok" if healthy else "degraded", "services": states}
+
+    def _ping(self, name: str, timeout: float) -> dict:
+        started = time.perf_counter()
+        try:
+            call(getattr(self, name), "ping", timeout=timeout)
+        except DomainError as exc:
+            return {"status": "down", "latency_ms": None, "error": exc.problem}
+        except Exception as exc:  # a broken service must show as down, not break /health
+            return {"status": "down", "latency_ms": None, "error": type(exc).__name__}
+        return {"status": "up", "latency_ms": round((time.perf_counter() - started) * 1000, 1)}
+
+    @route("GET", "/api/v1/openapi.json", summary="This API's OpenAPI 3 document", tags=("operations",))
+    def openapi(self, request):
+        return build_spec(type(self))

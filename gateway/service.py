@@ -1,0 +1,19 @@
+"""The HTTP gateway: routes grouped by downstream service, no state of its own."""
+from nameko.dependency_providers import Config
+
+from gateway.dependencies import service_proxy
+from gateway.routes.accounts import AccountsRoutes
+from gateway.routes.health import HealthRoutes
+from services.chassis.observability import RequestContext
+
+
+class GatewayService(HealthRoutes, AccountsRoutes):
+    name = "gateway"
+
+    config = Config()
+    request_context = RequestContext()
+    accounts = service_proxy("accounts")
+    catalog = service_proxy("catalog")
+    orders = service_proxy("orders")
+    returns = service_proxy("returns")
+    messaging = service_proxy("messaging")

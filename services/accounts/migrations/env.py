@@ -1,0 +1,4 @@
+from services.accounts.adapters.orm import metadata
+from services.chassis.migrations import run_env
+
+run_env(metadata)

@@ -1,0 +1,1 @@
+"""The catalog service's domain errors (each subclasses a chassis category)."""

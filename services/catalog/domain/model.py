@@ -1,0 +1,1 @@
+"""The catalog domain model: plain Python (arrives with the catalog issue)."""

@@ -1,0 +1,1 @@
+"""The catalog service's commands, one function each (they arrive with the catalog issue)."""

@@ -1,0 +1,203 @@
+"""``sportello``: the operator's one entry point.
+
+    sportello run                 migrate, start every service and the gateway, wait for /health
+    sportello serve NAME          run one service (or the gateway) in this process
+    sportello migrate [NAME ...]  apply each service's migrations
+    sportello status              ask the gateway's /health and print each service's state
+
+Only the standard library is imported at module level: ``serve`` must
+monkey-patch with eventlet before nameko, kombu or the database drivers load.
+"""
+from __future__ import annotations
+
+import argparse
+import importlib
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+
+
+def _settings():
+    from services.chassis.config import load_settings
+
+    return load_settings()
+
+
+def import_service(name: str):
+    from services.chassis.config import SERVICE_CLASSES
+
+    module_name, _, class_name = SERVICE_CLASSES[name].partition(":")
+    return getattr(importlib.import_module(module_name), class_name)
+
+
+# -- serve -----------------------------------------------------------------------
+def cmd_serve(args) -> int:
+    import eventlet
+
+    eventlet.monkey_patch()
+
+    from nameko.cli.run import run
+
+    from services.chassis.config import nameko_config
+    from services.chassis.observability import configure_logging
+
+    settings = _settings()
+    configure_logging(args.name, settings.log_level)
+    run([import_service(args.name)], nameko_config(settings))
+    return 0
+
+
+# -- migrate ---------------------------------------------------------------------
+def cmd_migrate(args) -> int:
+    from services.chassis.config import SERVICES
+    from services.chassis.migrations import upgrade
+
+    settings = _settings()
+    for name in args.names or SERVICES:
+        upgrade(name, settings.database_url(name))
+        print(f"migrated {name}")
+    return 0
+
+
+# -- status ----------------------------------------------------------------------
+def fetch_health(url: str, timeout: float = 5.0) -> tuple[int, dict]:
+    try:
+        with urllib.request.urlopen(f"{url}/health", timeout=timeout) as response:
+            return response.status, json.load(response)
+    except urllib.error.HTTPError as exc:
+        try:
+            return exc.code, json.load(exc)
+        except ValueError:
+            return exc.code, {}
+    except (urllib.error.URLError, OSError, ValueError):
+        return 0, {}
+
+
+def cmd_status(args) -> int:
+    status, body = fetch_health(_settings().gateway_url)
+    if status == 0:
+        print("gateway: down")
+        return 1
+    print(f"gateway: up (HTTP {status})")
+    for name, state in sorted(body.get("services", {}).items()):
+        print(f"{name}: {state.get('status')}")
+    return 0 if status == 200 else 1
+
+
+# -- run -------------------------------------------------------------------------
+class Launcher:
+    """Starts every service and the gateway as child processes and stops them together."""
+
+    def __init__(self, settings, startup_timeout: float):
+        self.settings = settings
+        self.startup_timeout = startup_timeout
+        self.children: dict[str, subprocess.Popen] = {}
+        self.stopping = False
+
+    def start(self) -> None:
+        from services.chassis.config import SERVICES
+
+        for name in (*SERVICES, "gateway"):
+            self.children[name] = subprocess.Popen(
+                [sys.executable, "-m", "services.chassis.cli", "serve", name],
+                env=os.environ.copy(),
+            )
+
+    def wait_healthy(self) -> bool:
+        deadline = time.monotonic() + self.startup_timeout
+        body: dict = {}
+        while time.monotonic() < deadline and not self.stopping:
+            self.check_children()
+            status, body = fetch_health(self.settings.gateway_url, timeout=3)
+            if status == 200:
+                return True
+            time.sleep(0.5)
+        down = [n for n, s in body.get("services", {}).items() if s.get("status") != "up"]
+        print(f"sportello: not healthy after {self.startup_timeout:g}s; down: {down or 'gateway'}", file=sys.stderr)
+        return False
+
+    def check_children(self) -> None:
+        for name, child in self.children.items():
+            if child.poll() is not None and not self.stopping:
+                raise RuntimeError(f"{name} exited with status {child.returncode}")
+
+    def stop(self, grace: float = 20.0) -> None:
+        self.stopping = True
+        for child in self.children.values():
+            if child.poll() is None:
+                child.send_signal(signal.SIGTERM)  # nameko lets running workers finish
+        deadline = time.monotonic() + grace
+        for name, child in self.children.items():
+            try:
+                child.wait(timeout=max(0.1, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                print(f"sportello: {name} did not stop in {grace:g}s; killing it", file=sys.stderr)
+                child.kill()
+                child.wait()
+
+
+def cmd_run(args) -> int:
+    settings = _settings()
+    settings.var_dir.mkdir(parents=True, exist_ok=True)
+    cmd_migrate(argparse.Namespace(names=None))
+    launcher = Launcher(settings, args.startup_timeout)
+
+    def on_signal(signum, frame):
+        launcher.stopping = True
+
+    signal.signal(signal.SIGTERM, on_signal)
+    signal.signal(signal.SIGINT, on_signal)
+    exit_code = 0
+    try:
+        launcher.start()
+        if not launcher.wait_healthy():
+            exit_code = 1 if not launcher.stopping else 0
+        else:
+            if not args.no_demo:
+                load_demo = getattr(importlib.import_module("services.chassis.demo"), "load_demo")
+                load_demo(settings)
+            print(f"\nSportello is up: {settings.gateway_url}  (health: {settings.gateway_url}/health, "
+                  f"API: {settings.gateway_url}/api/v1/openapi.json). Ctrl-C stops it.\n", flush=True)
+            while not launcher.stopping:
+                launcher.check_children()
+                time.sleep(0.5)
+    except RuntimeError as exc:
+        print(f"sportello: {exc}; stopping everything", file=sys.stderr)
+        exit_code = 1
+    finally:
+        launcher.stop()
+        print("sportello: stopped", flush=True)
+    return exit_code
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="sportello", description="Operate Sportello.")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    run = commands.add_parser("run", help="migrate, start every service and the gateway, wait for health")
+    run.add_argument("--startup-timeout", type=float, default=120.0, help="seconds to wait for /health (120)")
+    run.add_argument("--no-demo", action="store_true", help="do not load demo data")
+    run.set_defaults(handler=cmd_run)
+
+    serve = commands.add_parser("serve", help="run one service or the gateway in this process")
+    serve.add_argument("name", choices=["accounts", "catalog", "orders", "returns", "messaging", "gateway"])
+    serve.set_defaults(handler=cmd_serve)
+
+    migrate = commands.add_parser("migrate", help="apply database migrations")
+    migrate.add_argument("names", nargs="*", help="services to migrate (default: all)")
+    migrate.set_defaults(handler=cmd_migrate)
+
+    status = commands.add_parser("status", help="print the health of the gateway and each service")
+    status.set_defaults(handler=cmd_status)
+
+    args = parser.parse_args(argv)
+    return args.handler(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

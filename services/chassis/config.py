@@ -1,0 +1,87 @@
+"""Settings from the environment, with safe local defaults.
+
+Every process (service, gateway, CLI, tests) reads the same names, so one
+``export`` changes all of them. Nothing here opens a connection.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+SERVICES = ("accounts", "catalog", "orders", "returns", "messaging")
+
+# Where each runnable lives; imported by name so that the chassis never
+# imports service code statically (the import-linter contract).
+SERVICE_CLASSES = {
+    "accounts": "services.accounts.service:AccountsService",
+    "catalog": "services.catalog.service:CatalogService",
+    "orders": "services.orders.service:OrdersService",
+    "returns": "services.returns.service:ReturnsService",
+    "messaging": "services.messaging.service:MessagingService",
+    "gateway": "gateway.service:GatewayService",
+}
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+
+
+@dataclass(frozen=True)
+class Settings:
+    amqp_uri: str
+    var_dir: Path
+    gateway_address: str
+    rpc_timeout: float
+    health_timeout: float
+    max_body_bytes: int
+    max_workers: int
+    log_level: str
+    database_urls: dict[str, str] = field(default_factory=dict)
+
+    def database_url(self, service: str) -> str:
+        return self.database_urls[service]
+
+    @property
+    def gateway_url(self) -> str:
+        host, _, port = self.gateway_address.rpartition(":")
+        return f"http://{host or '127.0.0.1'}:{port}"
+
+
+def load_settings(environ: dict[str, str] | None = None) -> Settings:
+    """Read the settings; ``environ`` defaults to the process environment."""
+    env = os.environ if environ is None else environ
+
+    def get(name: str, default: str) -> str:
+        value = env.get(name, "").strip()
+        return value or default
+
+    var_dir = Path(get("SPORTELLO_VAR_DIR", str(PROJECT_ROOT / "var"))).resolve()
+    database_urls = {
+        service: get(f"{service.upper()}_DATABASE_URL", f"sqlite:///{var_dir / (service + '.sqlite3')}")
+        for service in SERVICES
+    }
+    return Settings(
+        amqp_uri=get("AMQP_URI", "pyamqp://guest:guest@127.0.0.1:5672/"),
+        var_dir=var_dir,
+        gateway_address=get("GATEWAY_ADDRESS", "127.0.0.1:8000"),
+        rpc_timeout=float(get("SPORTELLO_RPC_TIMEOUT", "10")),
+        health_timeout=float(get("SPORTELLO_HEALTH_TIMEOUT", "2")),
+        max_body_bytes=int(get("SPORTELLO_MAX_BODY_BYTES", str(1024 * 1024))),
+        max_workers=int(get("SPORTELLO_MAX_WORKERS", "10")),
+        log_level=get("SPORTELLO_LOG_LEVEL", "INFO"),
+        database_urls=database_urls,
+    )
+
+
+def nameko_config(settings: Settings) -> dict:
+    """The nameko config dict for a container; extensions read it, not the environment."""
+    return {
+        "AMQP_URI": settings.amqp_uri,
+        "WEB_SERVER_ADDRESS": settings.gateway_address,
+        "max_workers": settings.max_workers,
+        "serializer": "json",
+        "DATABASE_URLS": dict(settings.database_urls),
+        "RPC_TIMEOUT": settings.rpc_timeout,
+        "HEALTH_TIMEOUT": settings.health_timeout,
+        "MAX_BODY_BYTES": settings.max_body_bytes,
+        "OUTBOX_RELAY": {"enabled": True, "poll_interval": 1.0, "batch_size": 100, "lease_seconds": 30},
+    }

@@ -1,0 +1,61 @@
+"""The chassis' own tables, present in every service's database.
+
+They have their own alembic branch (``services/chassis/migrations``) that each
+service's migration environment applies beside its own history.
+"""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from sqlalchemy import Column, DateTime, Index, Integer, MetaData, String, Table, Text
+from sqlalchemy.types import TypeDecorator
+
+
+class UtcDateTime(TypeDecorator):
+    """Aware UTC datetimes in, aware UTC datetimes out, on SQLite and PostgreSQL alike."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given; Sportello stores UTC-aware datetimes only")
+        value = value.astimezone(timezone.utc)
+        # SQLite has no time zones: store naive UTC there.
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=timezone.utc)
+        return value.astimezone(timezone.utc)
+
+
+chassis_metadata = MetaData()
+
+outbox_messages = Table(
+    "outbox_messages",
+    chassis_metadata,
+    Column("event_id", String(36), primary_key=True),
+    Column("event_type", String(100), nullable=False),
+    Column("payload", Text, nullable=False),
+    Column("headers", Text, nullable=False, default="{}"),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("next_attempt_at", UtcDateTime, nullable=False),
+    Column("locked_until", UtcDateTime, nullable=True),
+    Column("attempts", Integer, nullable=False, default=0),
+    Column("last_error", Text, nullable=True),
+    Column("sent_at", UtcDateTime, nullable=True),
+    Index("ix_outbox_pending", "sent_at", "next_attempt_at"),
+)
+
+inbox_messages = Table(
+    "inbox_messages",
+    chassis_metadata,
+    Column("event_id", String(36), primary_key=True),
+    Column("handler", String(200), primary_key=True),
+    Column("received_at", UtcDateTime, nullable=False),
+)

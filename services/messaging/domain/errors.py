@@ -1,0 +1,1 @@
+"""Messaging's domain errors (each subclasses a chassis category)."""

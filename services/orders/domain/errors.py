@@ -1,0 +1,1 @@
+"""The orders service's domain errors (each subclasses a chassis category)."""

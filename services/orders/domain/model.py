@@ -1,0 +1,1 @@
+"""The orders domain model: plain Python (arrives with the orders issue)."""

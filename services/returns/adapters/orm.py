@@ -1,0 +1,4 @@
+"""Tables of the returns database (its own alembic history under migrations/)."""
+from sqlalchemy import MetaData
+
+metadata = MetaData()

@@ -1,0 +1,1 @@
+"""The returns service's domain errors (each subclasses a chassis category)."""

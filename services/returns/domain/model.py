@@ -1,0 +1,1 @@
+"""The returns domain model: plain Python (arrives with the returns issue)."""

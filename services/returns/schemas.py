@@ -1,0 +1,3 @@
+"""The returns service's wire contracts: RPC in/out and event payloads."""
+
+EVENT_SCHEMAS: dict = {}

@@ -1,0 +1,1 @@
+"""The returns service's commands, one function each (they arrive with the returns issue)."""
