@@ -8,6 +8,7 @@ Arguments stay JSON-safe so that nameko can serialise them.
 """
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from nameko.exceptions import deserialize_to_instance
@@ -29,15 +30,17 @@ class DomainError(Exception):
         detail: str | None = None,
         problem: str | None = None,
         title: str | None = None,
-        fields: dict[str, Any] | None = None,
-        extra: dict[str, Any] | None = None,
+        fields: dict[str, Any] | str | None = None,
+        extra: dict[str, Any] | str | None = None,
     ):
         self.detail = detail or ""
         self.problem = problem or type(self).problem
         self.title = title or type(self).title
-        self.fields = fields or {}
-        self.extra = extra or {}
-        super().__init__(self.detail, self.problem, self.title, self.fields, self.extra)
+        # On the wire fields and extra travel as JSON text: nameko would turn
+        # every number inside a dict argument into a string.
+        self.fields = json.loads(fields) if isinstance(fields, str) else (fields or {})
+        self.extra = json.loads(extra) if isinstance(extra, str) else (extra or {})
+        super().__init__(self.detail, self.problem, self.title, json.dumps(self.fields), json.dumps(self.extra))
 
     def __str__(self) -> str:
         return f"{self.problem}: {self.detail}" if self.detail else self.problem
