@@ -64,7 +64,8 @@ def consume(source_service: str, event_type: str, schema: type[EventSchema], db_
             try:
                 event = schema().load(payload)
             except ValidationError as exc:
-                log.error("rejecting malformed %s event: %s", handler_name, exc.messages)
+                log.error("malformed %s event: %s", handler_name, exc.messages)
+                eventlet.sleep(RETRY_PAUSE_SECONDS)  # kept, not dropped; paused so it never spins
                 raise
             uow = getattr(self, db_attr)
             event_id = str(event["event_id"])
