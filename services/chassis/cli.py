@@ -158,9 +158,13 @@ def cmd_run(args) -> int:
         if not launcher.wait_healthy():
             exit_code = 1 if not launcher.stopping else 0
         else:
+            demo_lines = []
             if not args.no_demo:
-                load_demo = getattr(importlib.import_module("services.chassis.demo"), "load_demo")
-                load_demo(settings)
+                from services.chassis.demo import load_demo
+
+                demo_lines = load_demo(settings)
+            if demo_lines:
+                print("demo data loaded:\n" + "\n".join(demo_lines))
             print(f"\nSportello is up: {settings.gateway_url}  (health: {settings.gateway_url}/health, "
                   f"API: {settings.gateway_url}/api/v1/openapi.json). Ctrl-C stops it.\n", flush=True)
             while not launcher.stopping:

@@ -74,6 +74,7 @@ def consume(source_service: str, event_type: str, schema: type[EventSchema], db_
                 uow.rollback()
                 return None
             uow.mark_handled(event_id, handler_name)
+            log.info("handling %s event %s", handler_name, event_id)
             try:
                 return method(self, event)
             except Exception:

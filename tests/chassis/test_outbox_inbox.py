@@ -143,3 +143,17 @@ def test_an_event_that_breaks_its_contract_fails_the_transaction(config):
     finally:
         uow.close()
     assert count(engine, outbox_messages) == 0
+
+
+def test_the_request_id_reaches_the_consumers_log_lines(system, config, client, caplog):
+    import logging
+
+    from services.chassis.observability import RequestIdFilter
+
+    caplog.handler.addFilter(RequestIdFilter())
+    caplog.set_level(logging.INFO, logger="services.chassis.events")
+    system.start("accounts", "messaging", "gateway")
+    response = client.post("/api/v1/accounts", json=COMMAND, headers={"X-Request-ID": "req-log-42"})
+    assert response.status_code == 201
+    handled = wait_until(lambda: [r for r in caplog.records if "handling accounts.customer_registered" in r.getMessage()])
+    assert handled[0].request_id == "req-log-42"

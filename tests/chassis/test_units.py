@@ -1,0 +1,26 @@
+"""Chassis pieces that need no broker: back-off, request ids, settings."""
+from services.chassis.config import load_settings
+from services.chassis.outbox import MAX_BACKOFF_SECONDS, backoff_seconds
+from gateway.http import accept_request_id
+
+
+def test_backoff_grows_and_is_capped():
+    assert 0.4 <= backoff_seconds(1) <= 0.6
+    assert backoff_seconds(4) > backoff_seconds(1)
+    assert backoff_seconds(50) <= MAX_BACKOFF_SECONDS * 1.2
+
+
+def test_request_ids_are_kept_only_when_safe_to_log():
+    assert accept_request_id("abc-123_x.y:z") == "abc-123_x.y:z"
+    assert accept_request_id("a" * 129) != "a" * 129
+    assert accept_request_id("bad id\n") != "bad id\n"
+    assert len(accept_request_id(None)) == 32
+
+
+def test_settings_default_to_local_sqlite_and_follow_the_environment(tmp_path):
+    defaults = load_settings({"SPORTELLO_VAR_DIR": str(tmp_path)})
+    assert defaults.database_url("orders") == f"sqlite:///{tmp_path}/orders.sqlite3"
+    assert defaults.amqp_uri.startswith("pyamqp://")
+    custom = load_settings({"ORDERS_DATABASE_URL": "postgresql+psycopg://o@db/orders", "GATEWAY_ADDRESS": "0.0.0.0:9000"})
+    assert custom.database_url("orders") == "postgresql+psycopg://o@db/orders"
+    assert custom.gateway_url == "http://0.0.0.0:9000"
