@@ -24,7 +24,7 @@ import eventlet
 from eventlet.queue import Empty, LightQueue
 from nameko.amqp.publish import Publisher
 from nameko.standalone.events import get_event_exchange
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import func, or_, select, update
 
 from services.chassis.domain import utcnow
 from services.chassis.tables import outbox_messages
@@ -164,43 +164,31 @@ class OutboxRelay:
         )
 
     def mark_sent(self, event_ids: list[str]) -> None:
-        if not event_ids:
-            return
-        with self.session_factory() as session, session.begin():
-            session.execute(
-                update(outbox_messages)
-                .where(outbox_messages.c.event_id.in_(event_ids))
-                .values(sent_at=utcnow(), locked_until=None)
-            )
+        self._update(event_ids, sent_at=utcnow(), locked_until=None)
 
     def mark_failed(self, row: dict, exc: Exception) -> None:
         attempts = row["attempts"] + 1
-        with self.session_factory() as session, session.begin():
-            session.execute(
-                update(outbox_messages)
-                .where(outbox_messages.c.event_id == row["event_id"])
-                .values(
-                    attempts=attempts,
-                    last_error=f"{type(exc).__name__}: {exc}"[:2000],
-                    next_attempt_at=utcnow() + timedelta(seconds=backoff_seconds(attempts)),
-                    locked_until=None,
-                )
-            )
+        self._update(
+            [row["event_id"]],
+            attempts=attempts,
+            last_error=f"{type(exc).__name__}: {exc}"[:2000],
+            next_attempt_at=utcnow() + timedelta(seconds=backoff_seconds(attempts)),
+            locked_until=None,
+        )
 
     def release(self, event_ids: list[str]) -> None:
+        """Give back rows claimed but not attempted, so that the next pass takes them at once."""
+        self._update(event_ids, locked_until=None)
+
+    def _update(self, event_ids: list[str], **values) -> None:
         if not event_ids:
             return
         with self.session_factory() as session, session.begin():
-            session.execute(
-                update(outbox_messages)
-                .where(and_(outbox_messages.c.event_id.in_(event_ids)))
-                .values(locked_until=None)
-            )
+            session.execute(update(outbox_messages).where(outbox_messages.c.event_id.in_(event_ids)).values(**values))
 
 
 def pending_count(session) -> int:
-    from sqlalchemy import func
-
+    """Rows not yet confirmed by the broker (for status pages and tests)."""
     return session.execute(
         select(func.count()).select_from(outbox_messages).where(outbox_messages.c.sent_at.is_(None))
     ).scalar_one()
