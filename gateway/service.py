@@ -3,11 +3,12 @@ from nameko.dependency_providers import Config
 
 from gateway.dependencies import service_proxy
 from gateway.routes.accounts import AccountsRoutes
+from gateway.routes.catalog import CatalogRoutes
 from gateway.routes.health import HealthRoutes
 from services.chassis.observability import RequestContext
 
 
-class GatewayService(HealthRoutes, AccountsRoutes):
+class GatewayService(HealthRoutes, AccountsRoutes, CatalogRoutes):
     name = "gateway"
 
     config = Config()

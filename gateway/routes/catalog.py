@@ -1,0 +1,2 @@
+class CatalogRoutes:
+    """Catalog routes (filled by the catalog issue)."""
