@@ -10,6 +10,7 @@
 """
 from __future__ import annotations
 
+import functools
 import json
 import re
 import uuid
@@ -85,8 +86,9 @@ class Route(HttpRequestHandler):
     def __init__(self, method: str, url: str, *, body: type[Schema] | None = None,
                  query: type[Schema] | None = None, response: type[Schema] | None = None,
                  many: bool = False, status: int = 200, summary: str = "", tags: tuple = (),
-                 problem_statuses: tuple[int, ...] = (), **kwargs):
+                 problem_statuses: tuple[int, ...] = (), auth: str | None = None, **kwargs):
         super().__init__(method, url, **kwargs)
+        self.auth = auth
         self.body_schema = body
         self.query_schema = query
         self.response_schema = response
@@ -156,13 +158,34 @@ class Route(HttpRequestHandler):
         status = self.status
         if isinstance(result, tuple):
             status, result = result
-        if self.response_schema is not None:
-            result = self.response_schema(many=self.many).dump(result)
+        # No second dump here: the service already dumped the result with its wire
+        # contract, which is the response schema too (it documents the answer).
         if result is None:
             return Response(status=status)
         return Response(json.dumps(result, ensure_ascii=False), status=status, content_type="application/json")
 
 
-def route(method: str, url: str, **options):
-    """Declare an API operation (see :class:`Route` for the options)."""
-    return Route.decorator(method, url, **options)
+AUTH_LEVELS = (None, "user", "customer", "staff")
+
+
+def route(method: str, url: str, *, auth: str | None = None, **options):
+    """Declare an API operation (see :class:`Route` for the options).
+
+    ``auth``: ``None`` (public), ``"user"`` (any logged-in account),
+    ``"customer"`` (a customer, not staff) or ``"staff"``. The check runs in
+    the worker before the route method, so no route can forget it.
+    """
+    if auth not in AUTH_LEVELS:
+        raise ValueError(f"auth must be one of {AUTH_LEVELS}")
+
+    def decorator(method_fn):
+        target = method_fn
+        if auth is not None:
+            @functools.wraps(method_fn)
+            def target(self, request, *args, **kwargs):
+                self.auth.authenticate(request, self.accounts, auth)
+                return method_fn(self, request, *args, **kwargs)
+
+        return Route.decorator(method, url, auth=auth, **options)(target)
+
+    return decorator

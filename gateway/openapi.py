@@ -35,9 +35,12 @@ def build_spec(service_cls, version: str = "1.0.0") -> dict:
         info={"description": "Customer self-service back end of an online shop. Errors are application/problem+json."},
     )
     spec.components.schema("Problem", schema=Problem)
+    spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer"})
     for route in routes_of(service_cls):
         path = _PATH_PARAM.sub(r"{\1}", route.url)
         operation: dict = {"summary": route.summary, "tags": list(route.tags), "responses": {}}
+        if route.auth is not None:
+            operation["security"] = [{"bearer": []}]
         parameters = [
             {"in": "path", "name": name, "required": True, "schema": {"type": "string"}}
             for name in _PATH_PARAM.findall(route.url)
@@ -57,6 +60,8 @@ def build_spec(service_cls, version: str = "1.0.0") -> dict:
             success["content"] = {"application/json": {"schema": schema}}
         operation["responses"][str(route.status)] = success
         statuses = set(route.problem_statuses) | set(ALWAYS_DOCUMENTED)
+        if route.auth is not None:
+            statuses |= {401, 403}
         if route.body_schema is not None:
             statuses |= {400, 413, 415, 422}
         if route.query_schema is not None:

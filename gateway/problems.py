@@ -72,6 +72,9 @@ def from_exception(exc: BaseException, request_id: str | None = None) -> Respons
             headers["Retry-After"] = str(int(exc.extra["retry_after"]))
         elif status == 503:
             headers["Retry-After"] = "5"
+        if status == 401:
+            headers["WWW-Authenticate"] = 'Bearer realm="sportello"'
+
         extra = {k: v for k, v in exc.extra.items() if k not in ("retry_after",)}
         return problem_response(status, exc.problem, exc.title, exc.detail, request_id,
                                 fields=exc.fields, headers=headers, **extra)

@@ -1,18 +1,21 @@
 """The HTTP gateway: routes grouped by downstream service, no state of its own."""
 from nameko.dependency_providers import Config
 
+from gateway.auth import Authenticator
 from gateway.dependencies import service_proxy
 from gateway.routes.accounts import AccountsRoutes
+from gateway.routes.auth import AuthRoutes
 from gateway.routes.catalog import CatalogRoutes
 from gateway.routes.health import HealthRoutes
 from services.chassis.observability import RequestContext
 
 
-class GatewayService(HealthRoutes, AccountsRoutes, CatalogRoutes):
+class GatewayService(HealthRoutes, AuthRoutes, AccountsRoutes, CatalogRoutes):
     name = "gateway"
 
     config = Config()
     request_context = RequestContext()
+    auth = Authenticator()
     accounts = service_proxy("accounts")
     catalog = service_proxy("catalog")
     orders = service_proxy("orders")

@@ -1,7 +1,12 @@
-from services.accounts import schemas, usecases
+"""The accounts service: RPC entrypoints only; each is schema in, one use case, schema out."""
+from nameko.dependency_providers import Config
+
+from services.accounts import schemas
 from services.accounts.dependencies import Passwords, accounts_database
-from services.chassis.rpc import rpc
+from services.accounts.usecases import authentication, company, profile, registration
+from services.chassis.auth import Caller
 from services.chassis.clock import Clock
+from services.chassis.rpc import rpc
 from services.chassis.service import ServiceBase
 
 
@@ -11,9 +16,99 @@ class AccountsService(ServiceBase):
     db = accounts_database()
     passwords = Passwords()
     clock = Clock()
+    caller = Caller()
+    config = Config()
 
+    # -- registration and sessions -------------------------------------------------
     @rpc(sensitive_arguments=("payload.password",))
     def register(self, payload):
-        command = schemas.RegisterCustomer().load(payload)
-        customer = usecases.register_customer(self.db, command, self.passwords, self.clock)
+        command = schemas.Registration().load(payload)
+        customer = registration.register_customer(self.db, command, self.passwords, self.clock,
+                                                  self.config.get("REQUIRE_RESALE_DECLARATION", False))
         return schemas.Customer().dump(customer)
+
+    @rpc(sensitive_arguments=("payload.password",))
+    def login(self, payload):
+        command = schemas.Login().load(payload)
+        token, session, customer = authentication.login(self.db, command["identifier"], command["password"],
+                                                        command["client_address"], self.passwords, self.clock)
+        return schemas.LoginResult().dump({"token": token, "expires_at": session.expires_at, "customer": customer})
+
+    @rpc(sensitive_arguments=("token",))
+    def authenticate(self, token):
+        return vars(authentication.authenticate(self.db, token, self.clock))
+
+    @rpc(sensitive_arguments=("token",))
+    def logout(self, token):
+        authentication.logout(self.db, token, self.clock)
+
+    @rpc
+    def request_password_reset(self, payload):
+        command = schemas.PasswordResetRequest().load(payload)
+        authentication.request_password_reset(self.db, command, self.clock, self.config["PUBLIC_BASE_URL"])
+
+    @rpc(sensitive_arguments=("payload.token", "payload.password"))
+    def confirm_password_reset(self, payload):
+        command = schemas.PasswordResetConfirm().load(payload)
+        authentication.confirm_password_reset(self.db, command["token"], command["password"], self.passwords, self.clock)
+
+    @rpc(sensitive_arguments=("payload.token", "payload.password"))
+    def activate(self, payload):
+        customer = authentication.activate(self.db, schemas.Activation().load(payload), self.passwords, self.clock)
+        return schemas.Customer().dump(customer)
+
+    # -- the caller's own data ------------------------------------------------------
+    @rpc
+    def get_me(self):
+        return schemas.Customer().dump(profile.current_customer(self.db, self.caller.require()))
+
+    @rpc(sensitive_arguments=("payload.current_password", "payload.new_password"))
+    def update_me(self, payload):
+        changes = schemas.ProfileChanges().load(payload)
+        customer = profile.update_profile(self.db, self.caller.require(), changes, self.passwords, self.clock)
+        return schemas.Customer().dump(customer)
+
+    @rpc
+    def get_billing(self):
+        return schemas.BillingData().dump(profile.get_billing(self.db, self.caller.require()))
+
+    @rpc(sensitive_arguments=("payload.current_password",))
+    def put_billing(self, payload):
+        data = schemas.BillingUpdate().load(payload)
+        billing = profile.put_billing(self.db, self.caller.require(), data, self.passwords, self.clock)
+        return schemas.BillingData().dump(billing)
+
+    @rpc
+    def get_privacy(self):
+        return schemas.Consents().dump(profile.current_customer(self.db, self.caller.require()))
+
+    @rpc
+    def put_privacy(self, payload):
+        customer = profile.set_privacy(self.db, self.caller.require(), schemas.Consents().load(payload), self.clock)
+        return schemas.Consents().dump(customer)
+
+    @rpc
+    def export_me(self):
+        return schemas.Export().dump(profile.export(self.db, self.caller.require()))
+
+    @rpc(sensitive_arguments=("payload.password",))
+    def erase_me(self, payload):
+        command = schemas.Erasure().load(payload)
+        profile.erase(self.db, self.caller.require(), command["password"], self.passwords, self.clock)
+
+    # -- company representatives ----------------------------------------------------
+    @rpc
+    def list_employees(self):
+        return schemas.Customer(many=True).dump(company.list_employees(self.db, self.caller.require()))
+
+    @rpc
+    def invite_employee(self, payload):
+        employee = company.invite_employee(self.db, self.caller.require(), schemas.Invitation().load(payload),
+                                           self.clock, self.config["PUBLIC_BASE_URL"])
+        return schemas.Customer().dump(employee)
+
+    @rpc
+    def update_employee(self, employee_id, payload):
+        changes = schemas.EmployeeChanges().load(payload)
+        employee = company.update_employee(self.db, self.caller.require(), employee_id, changes, self.clock)
+        return schemas.Customer().dump(employee)

@@ -35,6 +35,9 @@ class Settings:
     max_body_bytes: int
     max_workers: int
     log_level: str
+    public_base_url: str = ""
+    identity_secret: str = ""
+    b2b_require_resale_declaration: bool = False
     database_urls: dict[str, str] = field(default_factory=dict)
 
     def database_url(self, service: str) -> str:
@@ -68,8 +71,31 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         max_body_bytes=int(get("SPORTELLO_MAX_BODY_BYTES", str(1024 * 1024))),
         max_workers=int(get("SPORTELLO_MAX_WORKERS", "10")),
         log_level=get("SPORTELLO_LOG_LEVEL", "INFO"),
+        public_base_url=get("SPORTELLO_PUBLIC_BASE_URL", ""),
+        identity_secret=get("SPORTELLO_IDENTITY_SECRET", ""),
+        b2b_require_resale_declaration=get("SPORTELLO_REQUIRE_RESALE_DECLARATION", "false").lower() in ("1", "true", "yes"),
         database_urls=database_urls,
     )
+
+
+def identity_secret(settings: Settings) -> str:
+    """The key that signs caller identities between the gateway and the services.
+
+    From SPORTELLO_IDENTITY_SECRET when set (docker-compose, Kubernetes);
+    otherwise a random key made once per installation in the var directory,
+    so that local processes agree on it and no key lives in the repository.
+    """
+    if settings.identity_secret:
+        return settings.identity_secret
+    path = settings.var_dir / "identity-secret"
+    if not path.exists():
+        import secrets
+
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(secrets.token_urlsafe(48))
+    return path.read_text().strip()
 
 
 def nameko_config(settings: Settings) -> dict:
@@ -83,5 +109,9 @@ def nameko_config(settings: Settings) -> dict:
         "RPC_TIMEOUT": settings.rpc_timeout,
         "HEALTH_TIMEOUT": settings.health_timeout,
         "MAX_BODY_BYTES": settings.max_body_bytes,
+        "IDENTITY_SECRET": identity_secret(settings),
+        "PUBLIC_BASE_URL": settings.public_base_url or settings.gateway_url,
+        "REQUIRE_RESALE_DECLARATION": settings.b2b_require_resale_declaration,
+        "AUTH_CACHE_SECONDS": 1.0,
         "OUTBOX_RELAY": {"enabled": True, "poll_interval": 1.0, "batch_size": 100, "lease_seconds": 30},
     }

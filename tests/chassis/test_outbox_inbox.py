@@ -7,7 +7,7 @@ from nameko.testing.services import entrypoint_waiter
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import sessionmaker
 
-from services.accounts import usecases as accounts_usecases
+from services.accounts.usecases import registration as accounts_usecases
 from services.accounts.adapters.passwords import PasswordHasher
 from services.accounts.schemas import EVENT_SCHEMAS as ACCOUNTS_EVENTS
 from services.chassis.database import UnitOfWork, make_engine

@@ -1,7 +1,14 @@
-from sqlalchemy import exists, select
+"""Queries of the accounts database, one class per aggregate."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import exists, func, select, update
 
 from services.accounts.adapters.orm import next_counter
-from services.accounts.domain.model import Customer, normalise_email
+from services.accounts.domain.model import (BillingProfile, Company, Customer, OneTimeToken, Session,
+                                            normalise_email, normalise_tax_id)
+from services.accounts.domain.policies import Throttle, token_digest
 
 
 class Customers:
@@ -11,10 +18,119 @@ class Customers:
     def add(self, customer: Customer) -> None:
         self.session.add(customer)
 
+    def get(self, customer_id: str) -> Customer | None:
+        return self.session.get(Customer, customer_id)
+
     def email_taken(self, email: str) -> bool:
         return self.session.execute(
             select(exists().where(Customer.email_normalised == normalise_email(email)))
         ).scalar_one()
 
+    def by_login(self, identifier: str) -> Customer | None:
+        """A customer by e-mail (any case) or by customer number."""
+        identifier = identifier.strip()
+        column = Customer.customer_number if identifier.upper().startswith("CUS-") else Customer.email_normalised
+        value = identifier.upper() if column is Customer.customer_number else normalise_email(identifier)
+        return self.session.execute(select(Customer).where(column == value)).scalar_one_or_none()
+
+    def by_phone(self, phone: str) -> Customer | None:
+        return self.session.execute(
+            select(Customer).where(Customer.phone == phone, Customer.status == "active").limit(1)
+        ).scalar_one_or_none()
+
+    def of_company(self, company_id: str) -> list[Customer]:
+        return list(self.session.execute(
+            select(Customer).where(Customer.company_id == company_id).order_by(Customer.created_at)
+        ).scalars())
+
+    def active_admins(self, company_id: str) -> int:
+        return self.session.execute(
+            select(func.count()).select_from(Customer).where(
+                Customer.company_id == company_id, Customer.company_role == "admin", Customer.status == "active")
+        ).scalar_one()
+
     def next_customer_number(self) -> str:
         return f"CUS-{next_counter(self.session, 'customer_number'):06d}"
+
+
+class Companies:
+    def __init__(self, session):
+        self.session = session
+
+    def add(self, company: Company) -> None:
+        self.session.add(company)
+
+    def get(self, company_id: str) -> Company | None:
+        return self.session.get(Company, company_id)
+
+    def tax_id_taken(self, tax_id: str) -> bool:
+        return self.session.execute(
+            select(exists().where(Company.tax_id_normalised == normalise_tax_id(tax_id)))
+        ).scalar_one()
+
+
+class Sessions:
+    def __init__(self, session):
+        self.session = session
+
+    def add(self, login: Session) -> None:
+        self.session.add(login)
+
+    def by_token(self, token: str) -> Session | None:
+        return self.session.execute(
+            select(Session).where(Session.token_hash == token_digest(token))
+        ).scalar_one_or_none()
+
+    def of_customer(self, customer_id: str) -> list[Session]:
+        return list(self.session.execute(
+            select(Session).where(Session.customer_id == customer_id).order_by(Session.created_at)
+        ).scalars())
+
+    def revoke_all(self, customer_id: str, now: datetime, keep: str | None = None) -> None:
+        query = update(Session).where(Session.customer_id == customer_id, Session.revoked_at.is_(None))
+        if keep is not None:
+            query = query.where(Session.id != keep)
+        self.session.execute(query.values(revoked_at=now))
+
+
+class OneTimeTokens:
+    def __init__(self, session):
+        self.session = session
+
+    def add(self, token: OneTimeToken) -> None:
+        self.session.add(token)
+
+    def find(self, token: str, purpose: str) -> OneTimeToken | None:
+        return self.session.execute(
+            select(OneTimeToken).where(OneTimeToken.token_hash == token_digest(token), OneTimeToken.purpose == purpose)
+        ).scalar_one_or_none()
+
+    def expire_unused(self, customer_id: str, purpose: str, now: datetime) -> None:
+        """A new link replaces the old ones: only the newest works."""
+        self.session.execute(
+            update(OneTimeToken).where(OneTimeToken.customer_id == customer_id, OneTimeToken.purpose == purpose,
+                                       OneTimeToken.used_at.is_(None)).values(used_at=now)
+        )
+
+
+class Billing:
+    def __init__(self, session):
+        self.session = session
+
+    def get(self, customer_id: str) -> BillingProfile | None:
+        return self.session.get(BillingProfile, customer_id)
+
+    def add(self, profile: BillingProfile) -> None:
+        self.session.add(profile)
+
+
+class Throttles:
+    def __init__(self, session):
+        self.session = session
+
+    def get(self, key: str) -> Throttle:
+        throttle = self.session.get(Throttle, key)
+        if throttle is None:
+            throttle = Throttle(key)
+            self.session.add(throttle)
+        return throttle

@@ -1,10 +1,21 @@
-"""Customers: plain Python, mapped to tables in adapters/orm.py."""
+"""Customers, companies and their representatives, sessions and one-time tokens: plain Python.
+
+Mapped to tables in adapters/orm.py. Aggregates record the events that the
+unit of work writes to the outbox in the same commit.
+"""
 from __future__ import annotations
 
+import re
 import uuid
 from datetime import datetime
 
+from services.accounts.domain import policies
+from services.accounts.domain.errors import LastAdmin, TokenInvalid
 from services.chassis.domain import RecordsEvents
+
+COMPANY_ROLES = ("admin", "buyer", "viewer")
+STAFF_ROLES = ("staff", "staff_admin")
+LANGUAGES = ("it", "de", "pl", "uk", "en")
 
 
 def normalise_email(email: str) -> str:
@@ -12,18 +23,31 @@ def normalise_email(email: str) -> str:
     return email.strip().lower()
 
 
+def normalise_tax_id(tax_id: str) -> str:
+    """IT 01234567890, it-01234567890 and IT01234567890 are one company."""
+    return re.sub(r"[^0-9A-Z]", "", tax_id.upper())
+
+
+class Company(RecordsEvents):
+    def __init__(self, name: str, tax_id: str, address: dict, created_at: datetime):
+        self.id = str(uuid.uuid4())
+        self.name = name
+        self.tax_id = tax_id.strip()
+        self.tax_id_normalised = normalise_tax_id(tax_id)
+        self.street = address["street"]
+        self.postal_code = address["postal_code"]
+        self.city = address["city"]
+        self.country = address["country"]
+        self.created_at = created_at
+
+
 class Customer(RecordsEvents):
-    def __init__(
-        self,
-        customer_number: str,
-        email: str,
-        first_name: str,
-        last_name: str,
-        password_hash: str,
-        created_at: datetime,
-        kind: str = "private",
-        phone: str | None = None,
-    ):
+    """A person who logs in: private customer, company representative or staff member."""
+
+    def __init__(self, *, customer_number: str, email: str, first_name: str, last_name: str,
+                 password_hash: str | None, now: datetime, kind: str = "private", phone: str | None = None,
+                 language: str = "en", status: str = "active", company_id: str | None = None,
+                 company_role: str | None = None, staff_role: str | None = None, resale_declared: bool = False):
         self.id = str(uuid.uuid4())
         self.customer_number = customer_number
         self.email = email.strip()
@@ -33,19 +57,133 @@ class Customer(RecordsEvents):
         self.password_hash = password_hash
         self.kind = kind
         self.phone = phone
-        self.created_at = created_at
+        self.language = language
+        self.status = status
+        self.company_id = company_id
+        self.company_role = company_role
+        self.staff_role = staff_role
+        self.resale_declared = resale_declared
+        self.terms_accepted_at = now if kind != "staff" else None
+        self.marketing_email = False
+        self.profiling = False
+        self.consents_updated_at = None
+        self.created_at = now
+        self.erased_at = None
 
+    # -- life cycle -----------------------------------------------------------------
     @classmethod
-    def register(cls, *, customer_number: str, email: str, first_name: str, last_name: str,
-                 password_hash: str, now: datetime, kind: str = "private", phone: str | None = None) -> "Customer":
-        customer = cls(customer_number, email, first_name, last_name, password_hash, now, kind, phone)
+    def register(cls, *, now: datetime, **fields) -> "Customer":
+        customer = cls(now=now, **fields)
         customer.record(
-            "customer_registered",
-            occurred_at=now,
-            customer_id=customer.id,
-            customer_number=customer.customer_number,
-            email=customer.email,
-            first_name=customer.first_name,
-            kind=customer.kind,
+            "customer_registered", occurred_at=now, customer_id=customer.id,
+            customer_number=customer.customer_number, email=customer.email, first_name=customer.first_name,
+            kind=customer.kind, company_id=customer.company_id, language=customer.language,
         )
         return customer
+
+    @classmethod
+    def invite(cls, *, company: Company, email: str, role: str, customer_number: str, invited_by: "Customer",
+               activation_url: str, expires_at: datetime, now: datetime) -> "Customer":
+        employee = cls(customer_number=customer_number, email=email, first_name="", last_name="",
+                       password_hash=None, now=now, kind="business", status="invited", company_id=company.id,
+                       company_role=role, language=invited_by.language)
+        employee.record(
+            "employee_invited", occurred_at=now, customer_id=employee.id, company_id=company.id,
+            company_name=company.name, email=employee.email, role=role,
+            invited_by=f"{invited_by.first_name} {invited_by.last_name}".strip(),
+            activation_url=activation_url, expires_at=expires_at.isoformat(), language=employee.language,
+        )
+        return employee
+
+    def activate(self, first_name: str, last_name: str, password_hash: str, now: datetime) -> None:
+        if self.status != "invited":
+            raise TokenInvalid("This invitation was already used.")
+        self.first_name, self.last_name, self.password_hash = first_name, last_name, password_hash
+        self.status = "active"
+        self.terms_accepted_at = now
+
+    def erase(self, now: datetime) -> None:
+        """Anonymise: the row stays (orders refer to the customer number), the person does not."""
+        self.record("customer_erased", occurred_at=now, customer_id=self.id, customer_number=self.customer_number)
+        self.email = f"erased-{self.id}@invalid"
+        self.email_normalised = self.email
+        self.first_name = self.last_name = ""
+        self.phone = None
+        self.password_hash = None
+        self.marketing_email = self.profiling = False
+        self.status = "erased"
+        self.erased_at = now
+
+    # -- what the customer may do -----------------------------------------------------
+    @property
+    def can_log_in(self) -> bool:
+        return self.status == "active" and self.password_hash is not None
+
+    @property
+    def is_company_admin(self) -> bool:
+        return self.company_id is not None and self.company_role == "admin" and self.status == "active"
+
+    def change_role(self, role: str, active_admins: int) -> None:
+        if self.company_role == "admin" and role != "admin" and active_admins <= 1:
+            raise LastAdmin("Make another representative administrator first.")
+        self.company_role = role
+
+    def set_enabled(self, enabled: bool, active_admins: int) -> None:
+        if not enabled and self.is_company_admin and active_admins <= 1:
+            raise LastAdmin("Make another representative administrator first.")
+        if self.status in ("active", "disabled"):
+            self.status = "active" if enabled else "disabled"
+
+    def set_consents(self, marketing_email: bool, profiling: bool, now: datetime) -> None:
+        self.marketing_email, self.profiling, self.consents_updated_at = marketing_email, profiling, now
+
+
+class Session:
+    """A login: the bearer token's digest, its expiry, and whether it was revoked."""
+
+    def __init__(self, customer_id: str, token: str, now: datetime, client_address: str | None = None):
+        self.id = str(uuid.uuid4())
+        self.customer_id = customer_id
+        self.token_hash = policies.token_digest(token)
+        self.created_at = now
+        self.expires_at = now + policies.SESSION_LIFETIME
+        self.revoked_at = None
+        self.client_address = client_address
+
+    def is_valid(self, now: datetime) -> bool:
+        return self.revoked_at is None and self.expires_at > now
+
+    def revoke(self, now: datetime) -> None:
+        if self.revoked_at is None:
+            self.revoked_at = now
+
+
+class OneTimeToken:
+    """A single-use, expiring secret sent by e-mail or SMS (password reset, activation)."""
+
+    def __init__(self, purpose: str, customer_id: str, token: str, now: datetime, lifetime):
+        self.token_hash = policies.token_digest(token)
+        self.purpose = purpose
+        self.customer_id = customer_id
+        self.created_at = now
+        self.expires_at = now + lifetime
+        self.used_at = None
+
+    def use(self, now: datetime) -> None:
+        if self.used_at is not None or self.expires_at <= now:
+            raise TokenInvalid("Ask for a new link.")
+        self.used_at = now
+
+
+class BillingProfile:
+    FIELDS = ("company_name", "vat_number", "fiscal_code", "street", "postal_code", "city", "country",
+              "sdi_code", "pec", "invoice_email")
+
+    def __init__(self, customer_id: str, now: datetime, **fields):
+        self.customer_id = customer_id
+        self.update(now, **fields)
+
+    def update(self, now: datetime, **fields) -> None:
+        for name in self.FIELDS:
+            setattr(self, name, fields.get(name))
+        self.updated_at = now

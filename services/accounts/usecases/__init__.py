@@ -1,0 +1,1 @@
+"""Accounts commands, one function each, grouped by subject; each takes a unit of work."""

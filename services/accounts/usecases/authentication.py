@@ -1,0 +1,121 @@
+"""Login, logout, token checks, password reset and invitation activation."""
+from __future__ import annotations
+
+from sqlalchemy.exc import IntegrityError
+
+from services.accounts.adapters.repositories import Customers, OneTimeTokens, Sessions, Throttles
+from services.accounts.domain import policies
+from services.accounts.domain.errors import InvalidCredentials, SessionInvalid, TokenInvalid, TooManyAttempts
+from services.accounts.domain.model import Customer, OneTimeToken, Session
+from services.accounts.usecases.registration import check_password
+from services.chassis.auth import Identity
+
+
+def login(uow, identifier: str, password: str, client_address: str | None, hasher, clock):
+    """Returns (token, session, customer). Unknown account and wrong password look the same."""
+    now = clock()
+    throttles = Throttles(uow.session)
+    keyed = [(throttles.get(f"login:{identifier.strip().lower()}"), policies.ACCOUNT_RULE)]
+    if client_address:
+        keyed.append((throttles.get(f"address:{client_address}"), policies.ADDRESS_RULE))
+    wait = max(throttle.retry_after(now) for throttle, _ in keyed)
+    if wait:
+        uow.rollback()
+        raise TooManyAttempts("Try again later.", extra={"retry_after": wait})
+    customer = Customers(uow.session).by_login(identifier)
+    usable = customer is not None and customer.can_log_in
+    # Verify against a dummy hash when there is no usable account: same work, same timing.
+    matches = hasher.verify(customer.password_hash if usable else hasher.dummy_hash, password)
+    if not (usable and matches):
+        for throttle, rule in keyed:
+            throttle.fail(rule, now)
+        try:
+            uow.commit()
+        except IntegrityError:  # a concurrent failure created the same throttle row
+            uow.rollback()
+        raise InvalidCredentials("Check the e-mail or customer number and the password.")
+    keyed[0][0].clear()  # the address counter is not cleared: one good account must not reset it
+    token = policies.new_secret_token()
+    session = Session(customer.id, token, now, client_address)
+    Sessions(uow.session).add(session)
+    uow.commit()
+    return token, session, customer
+
+
+def authenticate(uow, token: str, clock) -> Identity:
+    session = Sessions(uow.session).by_token(token)
+    now = clock()
+    if session is None or not session.is_valid(now):
+        raise SessionInvalid("The session is invalid or has ended. Log in again.")
+    customer = Customers(uow.session).get(session.customer_id)
+    if customer is None or not customer.can_log_in:
+        raise SessionInvalid("The session is invalid or has ended. Log in again.")
+    return identity_of(customer, session.id)
+
+
+def identity_of(customer: Customer, session_id: str) -> Identity:
+    return Identity(customer_id=customer.id, session_id=session_id, kind=customer.kind,
+                    company_id=customer.company_id, company_role=customer.company_role,
+                    staff_role=customer.staff_role)
+
+
+def logout(uow, token: str, clock) -> None:
+    session = Sessions(uow.session).by_token(token)
+    if session is not None:
+        session.revoke(clock())
+        uow.commit()
+
+
+def request_password_reset(uow, command: dict, clock, base_url: str) -> None:
+    """Sends a link when the address or phone is known; says nothing either way."""
+    customers = Customers(uow.session)
+    channel = "sms" if command.get("phone") else "email"
+    customer = customers.by_phone(command["phone"]) if channel == "sms" else customers.by_login(command["email"])
+    token = policies.new_secret_token()  # made either way, to keep the timing alike
+    if customer is None or not customer.can_log_in:
+        uow.rollback()
+        return
+    now = clock()
+    tokens = OneTimeTokens(uow.session)
+    tokens.expire_unused(customer.id, "reset", now)
+    reset = OneTimeToken("reset", customer.id, token, now, policies.RESET_TOKEN_LIFETIME)
+    tokens.add(reset)
+    uow.record(
+        "password_reset_requested", occurred_at=now, customer_id=customer.id, email=customer.email,
+        first_name=customer.first_name, channel=channel, phone=customer.phone if channel == "sms" else None,
+        reset_url=f"{base_url}/reset-password?token={token}", expires_at=reset.expires_at.isoformat(),
+        language=customer.language,
+    )
+    uow.commit()
+
+
+def confirm_password_reset(uow, token: str, password: str, hasher, clock) -> None:
+    """Sets the new password and ends every session of the customer."""
+    now = clock()
+    reset = OneTimeTokens(uow.session).find(token, "reset")
+    if reset is None:
+        raise TokenInvalid("Ask for a new link.")
+    reset.use(now)
+    customer = Customers(uow.session).get(reset.customer_id)
+    if customer is None or not customer.can_log_in:
+        raise TokenInvalid("Ask for a new link.")
+    check_password(password, customer.email, customer.first_name, customer.last_name)
+    customer.password_hash = hasher.hash(password)
+    Sessions(uow.session).revoke_all(customer.id, now)
+    uow.commit()
+
+
+def activate(uow, command: dict, hasher, clock) -> Customer:
+    """A representative invited by their company's administrator sets name and password."""
+    now = clock()
+    invitation = OneTimeTokens(uow.session).find(command["token"], "activation")
+    if invitation is None:
+        raise TokenInvalid("Ask your administrator for a new invitation.")
+    invitation.use(now)
+    customer = Customers(uow.session).get(invitation.customer_id)
+    if customer is None:
+        raise TokenInvalid("Ask your administrator for a new invitation.")
+    check_password(command["password"], customer.email, command["first_name"], command["last_name"])
+    customer.activate(command["first_name"], command["last_name"], hasher.hash(command["password"]), now)
+    uow.commit()
+    return customer

@@ -1,0 +1,59 @@
+"""A company's administrator manages its representatives."""
+from __future__ import annotations
+
+from services.accounts.adapters.repositories import Companies, Customers, OneTimeTokens, Sessions
+from services.accounts.domain import policies
+from services.accounts.domain.errors import AccountNotCreated, EmployeeNotFound, NotCompanyAdmin
+from services.accounts.domain.model import Customer, OneTimeToken
+from services.accounts.usecases.profile import current_customer
+from services.chassis.auth import Identity
+
+
+def company_admin(uow, caller: Identity) -> Customer:
+    admin = current_customer(uow, caller)
+    if not admin.is_company_admin:
+        raise NotCompanyAdmin("Ask your company's administrator.")
+    return admin
+
+
+def list_employees(uow, caller: Identity) -> list[Customer]:
+    admin = company_admin(uow, caller)
+    return Customers(uow.session).of_company(admin.company_id)
+
+
+def invite_employee(uow, caller: Identity, command: dict, clock, base_url: str) -> Customer:
+    admin = company_admin(uow, caller)
+    customers = Customers(uow.session)
+    if customers.email_taken(command["email"]):
+        raise AccountNotCreated("This e-mail address cannot be invited.", fields={"email": ["Cannot be used."]})
+    now = clock()
+    token = policies.new_secret_token()
+    invitation = OneTimeToken("activation", "", token, now, policies.ACTIVATION_TOKEN_LIFETIME)
+    employee = Customer.invite(
+        company=Companies(uow.session).get(admin.company_id), email=command["email"], role=command["role"],
+        customer_number=customers.next_customer_number(), invited_by=admin,
+        activation_url=f"{base_url}/activate?token={token}", expires_at=invitation.expires_at, now=now,
+    )
+    invitation.customer_id = employee.id
+    customers.add(employee)
+    uow.session.flush()  # the employee row first: the token refers to it
+    OneTimeTokens(uow.session).add(invitation)
+    uow.commit()
+    return employee
+
+
+def update_employee(uow, caller: Identity, employee_id: str, changes: dict, clock) -> Customer:
+    admin = company_admin(uow, caller)
+    customers = Customers(uow.session)
+    employee = customers.get(employee_id)
+    if employee is None or employee.company_id != admin.company_id:
+        raise EmployeeNotFound("No such representative.")  # 404: other companies' people do not exist here
+    active_admins = customers.active_admins(admin.company_id)
+    if "role" in changes:
+        employee.change_role(changes["role"], active_admins)
+    if "enabled" in changes:
+        employee.set_enabled(changes["enabled"], active_admins)
+        if not changes["enabled"]:
+            Sessions(uow.session).revoke_all(employee.id, clock())
+    uow.commit()
+    return employee

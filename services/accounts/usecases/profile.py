@@ -1,0 +1,95 @@
+"""The caller's own profile, billing data, consents, export and erasure."""
+from __future__ import annotations
+
+from services.accounts.adapters.repositories import Billing, Companies, Customers, Sessions
+from services.accounts.domain.errors import AccountNotCreated, PasswordConfirmationFailed, SessionInvalid
+from services.accounts.domain.model import BillingProfile, Customer
+from services.accounts.usecases.registration import check_password
+from services.chassis.auth import Identity
+
+DELICATE_PROFILE_FIELDS = ("email", "new_password")
+
+
+def current_customer(uow, caller: Identity) -> Customer:
+    customer = Customers(uow.session).get(caller.customer_id)
+    if customer is None or not customer.can_log_in:
+        raise SessionInvalid("Log in again.")
+    return customer
+
+
+def confirm_password(customer: Customer, password: str | None, hasher) -> None:
+    """Delicate changes ask for the current password again."""
+    if not password or not hasher.verify(customer.password_hash, password):
+        raise PasswordConfirmationFailed("Enter your current password to confirm.",
+                                         fields={"current_password": ["Does not match."]})
+
+
+def update_profile(uow, caller: Identity, changes: dict, hasher, clock) -> Customer:
+    customer = current_customer(uow, caller)
+    if any(name in changes for name in DELICATE_PROFILE_FIELDS):
+        confirm_password(customer, changes.get("current_password"), hasher)
+    for name in ("first_name", "last_name", "phone", "language"):
+        if name in changes:
+            setattr(customer, name, changes[name])
+    if "email" in changes and changes["email"].strip().lower() != customer.email_normalised:
+        if Customers(uow.session).email_taken(changes["email"]):
+            raise AccountNotCreated("This e-mail address cannot be used.", fields={"email": ["Cannot be used."]})
+        customer.email = changes["email"].strip()
+        customer.email_normalised = customer.email.lower()
+    if "new_password" in changes:
+        check_password(changes["new_password"], customer.email, customer.first_name, customer.last_name)
+        customer.password_hash = hasher.hash(changes["new_password"])
+        # Other devices log in again; this one stays logged in.
+        Sessions(uow.session).revoke_all(customer.id, clock(), keep=caller.session_id)
+    uow.commit()
+    return customer
+
+
+def get_billing(uow, caller: Identity) -> BillingProfile | None:
+    current_customer(uow, caller)
+    return Billing(uow.session).get(caller.customer_id)
+
+
+def put_billing(uow, caller: Identity, data: dict, hasher, clock) -> BillingProfile:
+    customer = current_customer(uow, caller)
+    confirm_password(customer, data.pop("current_password", None), hasher)
+    billing = Billing(uow.session)
+    profile = billing.get(customer.id)
+    if profile is None:
+        profile = BillingProfile(customer.id, clock(), **data)
+        billing.add(profile)
+    else:
+        profile.update(clock(), **data)
+    uow.commit()
+    return profile
+
+
+def set_privacy(uow, caller: Identity, consents: dict, clock) -> Customer:
+    customer = current_customer(uow, caller)
+    customer.set_consents(consents["marketing_email"], consents["profiling"], clock())
+    uow.commit()
+    return customer
+
+
+def export(uow, caller: Identity) -> dict:
+    """Everything accounts holds on the caller (not secrets: no hashes, no tokens)."""
+    customer = current_customer(uow, caller)
+    company = Companies(uow.session).get(customer.company_id) if customer.company_id else None
+    return {
+        "customer": customer,
+        "company": company,
+        "billing": Billing(uow.session).get(customer.id),
+        "sessions": Sessions(uow.session).of_customer(customer.id),
+    }
+
+
+def erase(uow, caller: Identity, password: str, hasher, clock) -> None:
+    customer = current_customer(uow, caller)
+    confirm_password(customer, password, hasher)
+    now = clock()
+    profile = Billing(uow.session).get(customer.id)
+    if profile is not None:
+        uow.session.delete(profile)
+    Sessions(uow.session).revoke_all(customer.id, now)
+    customer.erase(now)
+    uow.commit()

@@ -1,0 +1,90 @@
+"""Who is calling: the identity the gateway vouches for, checked by every service.
+
+The gateway authenticates the bearer token (with the accounts service) and
+puts the caller's identity, signed with the shared identity secret, in the
+worker context as ``identity``; nameko carries context data in the headers
+of every RPC call and event. A service reads it through :class:`Caller` and
+never trusts an id from a request body. The signature matters because the
+context travels in plain AMQP headers: without it, anything that can publish
+to the broker could claim to be anyone.
+"""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+from itsdangerous import BadSignature, URLSafeTimedSerializer
+from nameko.extensions import DependencyProvider
+
+from services.chassis.errors import Forbidden, Unauthenticated
+
+IDENTITY_CONTEXT_KEY = "identity"
+MAX_AGE_SECONDS = 300  # one request's worth of calls; nothing should carry it longer
+
+
+@dataclass(frozen=True)
+class Identity:
+    customer_id: str
+    session_id: str
+    kind: str  # private | business | staff
+    company_id: str | None = None
+    company_role: str | None = None  # admin | buyer | viewer
+    staff_role: str | None = None  # staff | staff_admin
+
+    @property
+    def is_staff(self) -> bool:
+        return self.staff_role is not None
+
+    @property
+    def is_company_admin(self) -> bool:
+        return self.company_id is not None and self.company_role == "admin"
+
+
+class IdentitySigner:
+    def __init__(self, secret: str):
+        if not secret:
+            raise ValueError("an identity secret is required")
+        self._serializer = URLSafeTimedSerializer(secret, salt="sportello.identity.v1")
+
+    def sign(self, identity: Identity) -> str:
+        return self._serializer.dumps(asdict(identity))
+
+    def verify(self, token: str) -> Identity:
+        try:
+            return Identity(**self._serializer.loads(token, max_age=MAX_AGE_SECONDS))
+        except (BadSignature, TypeError) as exc:
+            raise Unauthenticated("The caller's identity could not be verified.") from exc
+
+
+class CallerView:
+    """The caller of the current worker, as the gateway vouched for it (or nobody)."""
+
+    def __init__(self, signed: str | None, signer: IdentitySigner):
+        self._signed = signed
+        self._signer = signer
+        self._identity: Identity | None = None
+
+    @property
+    def identity(self) -> Identity | None:
+        if self._identity is None and self._signed:
+            self._identity = self._signer.verify(self._signed)
+        return self._identity
+
+    def require(self) -> Identity:
+        identity = self.identity
+        if identity is None:
+            raise Unauthenticated("Log in first.")
+        return identity
+
+    def require_staff(self, role: str | None = None) -> Identity:
+        identity = self.require()
+        if not identity.is_staff or (role == "staff_admin" and identity.staff_role != "staff_admin"):
+            raise Forbidden("This needs a staff account.")
+        return identity
+
+
+class Caller(DependencyProvider):
+    def setup(self) -> None:
+        self.signer = IdentitySigner(self.container.config["IDENTITY_SECRET"])
+
+    def get_dependency(self, worker_ctx) -> CallerView:
+        return CallerView(worker_ctx.data.get(IDENTITY_CONTEXT_KEY), self.signer)
