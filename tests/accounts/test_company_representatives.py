@@ -1,0 +1,102 @@
+import time
+from urllib.parse import parse_qs, urlsplit
+
+from tests.accounts.conftest import COMPANY, PASSWORD
+
+OTHER_COMPANY = dict(COMPANY, name="Weber GmbH", tax_id="DE123456789",
+                     address={"street": "Hauptstr. 5", "postal_code": "10115", "city": "Berlin", "country": "DE"})
+
+
+def activation_token(accounts, email):
+    event = next(e for e in accounts.events("employee_invited") if e["email"] == email)
+    return parse_qs(urlsplit(event["activation_url"]).query)["token"][0]
+
+
+def add_representative(accounts, client, admin_auth, email, role):
+    invited = client.post("/api/v1/company/employees", json={"email": email, "role": role}, headers=admin_auth)
+    assert invited.status_code == 201, invited.text
+    body = {"token": activation_token(accounts, email), "first_name": "Luca", "last_name": "Neri", "password": PASSWORD}
+    activated = client.post("/api/v1/auth/activate", json=body)
+    assert activated.status_code == 200, activated.text
+    return invited.json()["id"], accounts.as_user(accounts.token(email))
+
+
+def test_admin_invites_a_representative_who_activates_and_logs_in(accounts, client):
+    accounts.register("boss@rossi.it", company=COMPANY)
+    admin = accounts.as_user(accounts.token("boss@rossi.it"))
+    invited = client.post("/api/v1/company/employees", json={"email": "buyer@rossi.it", "role": "buyer"}, headers=admin)
+    assert invited.status_code == 201 and invited.json()["status"] == "invited"
+    assert accounts.login("buyer@rossi.it").status_code == 401  # not before activation
+    [event] = accounts.events("employee_invited")
+    assert event["company_name"] == COMPANY["name"] and event["role"] == "buyer"
+
+    token = activation_token(accounts, "buyer@rossi.it")
+    body = {"token": token, "first_name": "Luca", "last_name": "Neri", "password": PASSWORD}
+    assert client.post("/api/v1/auth/activate", json=body).status_code == 200
+    assert client.post("/api/v1/auth/activate", json=body).status_code == 422  # single use
+    me = client.get("/api/v1/me", headers=accounts.as_user(accounts.token("buyer@rossi.it"))).json()
+    assert me["company_role"] == "buyer" and me["company_id"] == invited.json()["company_id"]
+    listed = client.get("/api/v1/company/employees", headers=admin).json()
+    assert {e["email"] for e in listed} == {"boss@rossi.it", "buyer@rossi.it"}
+
+
+def test_buyers_and_viewers_may_not_manage_representatives(accounts, client):
+    accounts.register("boss@rossi.it", company=COMPANY)
+    admin = accounts.as_user(accounts.token("boss@rossi.it"))
+    buyer_id, buyer = add_representative(accounts, client, admin, "buyer@rossi.it", "buyer")
+    _, viewer = add_representative(accounts, client, admin, "viewer@rossi.it", "viewer")
+    for auth in (buyer, viewer):
+        assert client.get("/api/v1/company/employees", headers=auth).status_code == 403
+        invite = client.post("/api/v1/company/employees", json={"email": "x@rossi.it", "role": "admin"}, headers=auth)
+        assert invite.status_code == 403 and invite.json()["type"].endswith("/not-company-admin")
+        assert client.patch(f"/api/v1/company/employees/{buyer_id}", json={"role": "admin"}, headers=auth).status_code == 403
+
+
+def test_a_disabled_representative_cannot_log_in_and_loses_open_sessions(accounts, client):
+    accounts.register("boss@rossi.it", company=COMPANY)
+    admin = accounts.as_user(accounts.token("boss@rossi.it"))
+    buyer_id, buyer = add_representative(accounts, client, admin, "buyer@rossi.it", "buyer")
+    disabled = client.patch(f"/api/v1/company/employees/{buyer_id}", json={"enabled": False}, headers=admin)
+    assert disabled.status_code == 200 and disabled.json()["status"] == "disabled"
+    assert accounts.login("buyer@rossi.it").status_code == 401
+    time.sleep(1.05)
+    assert client.get("/api/v1/me", headers=buyer).status_code == 401
+    client.patch(f"/api/v1/company/employees/{buyer_id}", json={"enabled": True}, headers=admin)
+    assert accounts.login("buyer@rossi.it").status_code == 200
+
+
+def test_roles_change_and_the_last_admin_stays(accounts, client):
+    me = accounts.register("boss@rossi.it", company=COMPANY).json()
+    admin = accounts.as_user(accounts.token("boss@rossi.it"))
+    demote_self = client.patch(f"/api/v1/company/employees/{me['id']}", json={"role": "viewer"}, headers=admin)
+    assert demote_self.status_code == 409 and demote_self.json()["type"].endswith("/last-admin")
+    buyer_id, _ = add_representative(accounts, client, admin, "buyer@rossi.it", "buyer")
+    promoted = client.patch(f"/api/v1/company/employees/{buyer_id}", json={"role": "admin"}, headers=admin)
+    assert promoted.status_code == 200 and promoted.json()["company_role"] == "admin"
+    bad = client.patch(f"/api/v1/company/employees/{buyer_id}", json={"role": "owner"}, headers=admin)
+    assert bad.status_code == 422 and "role" in bad.json()["errors"]
+
+
+def test_another_companys_admin_sees_nothing_of_ours(accounts, client):
+    accounts.register("boss@rossi.it", company=COMPANY)
+    ours = accounts.as_user(accounts.token("boss@rossi.it"))
+    buyer_id, _ = add_representative(accounts, client, ours, "buyer@rossi.it", "buyer")
+    accounts.register("chef@weber.de", company=OTHER_COMPANY)
+    theirs = accounts.as_user(accounts.token("chef@weber.de"))
+    listed = client.get("/api/v1/company/employees", headers=theirs).json()
+    assert [e["email"] for e in listed] == ["chef@weber.de"]
+    attempt = client.patch(f"/api/v1/company/employees/{buyer_id}", json={"enabled": False}, headers=theirs)
+    assert attempt.status_code == 404
+    assert "rossi" not in attempt.text
+
+
+def test_customer_a_only_ever_sees_customer_a(accounts, client):
+    accounts.register("anna@example.it")
+    accounts.register("bruno@example.it", first_name="Bruno")
+    anna = accounts.as_user(accounts.token("anna@example.it"))
+    bruno = accounts.as_user(accounts.token("bruno@example.it"))
+    assert client.get("/api/v1/me", headers=anna).json()["email"] == "anna@example.it"
+    assert client.get("/api/v1/me/export", headers=bruno).json()["customer"]["email"] == "bruno@example.it"
+    # Ids in the body are not how a caller is chosen: unknown fields are rejected outright.
+    sneaky = client.patch("/api/v1/me", json={"id": "someone-else", "first_name": "X"}, headers=bruno)
+    assert sneaky.status_code == 422
