@@ -4,6 +4,8 @@
     sportello serve NAME          run one service (or the gateway) in this process
     sportello migrate [NAME ...]  apply each service's migrations
     sportello status              ask the gateway's /health and print each service's state
+    sportello create-staff EMAIL  create a staff account (the accounts service's command)
+    sportello catalog ...         import or generate products (the catalog service's commands)
 
 Only the standard library is imported at module level: ``serve`` must
 monkey-patch with eventlet before nameko, kombu or the database drivers load.
@@ -20,6 +22,10 @@ import sys
 import time
 import urllib.error
 import urllib.request
+import warnings
+
+# eventlet announces its maintenance mode on import; operators need not read it on every command.
+warnings.filterwarnings("ignore", message=r"\s*Eventlet is deprecated")
 
 
 def _settings():
@@ -179,7 +185,23 @@ def cmd_run(args) -> int:
     return exit_code
 
 
+# Commands a service owns, run in this process; named by module path so that
+# the chassis never imports a service statically (the import-linter contract).
+SERVICE_COMMANDS = {
+    "create-staff": ("services.accounts.cli:main", "create a staff account"),
+    "catalog": ("services.catalog.cli:main", "import or generate catalog products"),
+}
+
+
+def run_service_command(name: str, argv: list[str]) -> int:
+    module_name, _, function = SERVICE_COMMANDS[name][0].partition(":")
+    return getattr(importlib.import_module(module_name), function)(argv)
+
+
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv and argv[0] in SERVICE_COMMANDS:
+        return run_service_command(argv[0], argv[1:])
     parser = argparse.ArgumentParser(prog="sportello", description="Operate Sportello.")
     commands = parser.add_subparsers(dest="command", required=True)
 
@@ -198,6 +220,9 @@ def main(argv: list[str] | None = None) -> int:
 
     status = commands.add_parser("status", help="print the health of the gateway and each service")
     status.set_defaults(handler=cmd_status)
+
+    for name, (_, help_text) in SERVICE_COMMANDS.items():
+        commands.add_parser(name, help=help_text, add_help=False)
 
     args = parser.parse_args(argv)
     return args.handler(args)

@@ -6,12 +6,14 @@ as its issue lands; loading twice changes nothing (409 means "already there").
 """
 from __future__ import annotations
 
+import importlib
 import json
 import os
 import urllib.error
 import urllib.request
 
 DEMO_PASSWORD = os.environ.get("SPORTELLO_DEMO_PASSWORD", "demo-password-2026")
+DEMO_STAFF = [("desk@sportello.example", "staff_admin")]
 
 DEMO_CUSTOMERS = [
     {"email": "maria.rossi@example.it", "first_name": "Maria", "last_name": "Rossi", "phone": "+393401234567"},
@@ -42,4 +44,9 @@ def load_demo(settings) -> list[str]:
         if status not in (201, 409):
             raise RuntimeError(f"demo customer {customer['email']} not loaded (HTTP {status})")
         lines.append(f"  customer {customer['email']} / {DEMO_PASSWORD}")
+    # Staff accounts have no public registration: the accounts service's own command makes them.
+    ensure_staff = getattr(importlib.import_module("services.accounts.cli"), "ensure_staff")
+    for email, role in DEMO_STAFF:
+        ensure_staff(email, DEMO_PASSWORD, role)
+        lines.append(f"  staff    {email} / {DEMO_PASSWORD} ({role})")
     return lines

@@ -53,3 +53,4 @@ COMPANY = {
     "tax_id": "IT01234567890",
     "address": {"street": "Via Roma 1", "postal_code": "20121", "city": "Milano", "country": "IT"},
 }
+STAFF_PASSWORD = "staff desk passphrase 2026"

@@ -1,0 +1,65 @@
+"""``sportello create-staff EMAIL``: the accounts service's own operator command.
+
+It writes through the accounts use cases into the accounts database (this is
+the accounts service's tool, so it may), after bringing that database to the
+newest migration.
+"""
+from __future__ import annotations
+
+import argparse
+import getpass
+import os
+import sys
+
+from sqlalchemy.orm import sessionmaker
+
+from services.accounts.adapters import orm  # noqa: F401  (maps the domain classes to tables)
+from services.accounts.adapters.passwords import PasswordHasher
+from services.accounts.schemas import EVENT_SCHEMAS
+from services.accounts.usecases.registration import create_staff
+from services.chassis.config import load_settings
+from services.chassis.database import UnitOfWork, make_engine
+from services.chassis.domain import utcnow
+from services.chassis.errors import DomainError
+from services.chassis.migrations import upgrade
+
+
+def ensure_staff(email: str, password: str, role: str = "staff") -> str:
+    """Create a staff account; returns "created" or "exists"."""
+    url = load_settings().database_url("accounts")
+    upgrade("accounts", url)
+    engine = make_engine(url)
+    uow = UnitOfWork(sessionmaker(engine, expire_on_commit=False), EVENT_SCHEMAS)
+    try:
+        create_staff(uow, email, password, role, PasswordHasher(), utcnow)
+        return "created"
+    except DomainError as exc:
+        if "email" in exc.fields:
+            return "exists"
+        raise
+    finally:
+        uow.close()
+        engine.dispose()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="sportello create-staff", description="Create a staff account.")
+    parser.add_argument("email")
+    parser.add_argument("--role", choices=("staff", "staff_admin"), default="staff")
+    parser.add_argument("--password-stdin", action="store_true",
+                        help="read the password from standard input (else SPORTELLO_STAFF_PASSWORD, else a prompt)")
+    args = parser.parse_args(argv)
+    if args.password_stdin:
+        password = sys.stdin.readline().rstrip("\n")
+    else:
+        password = os.environ.get("SPORTELLO_STAFF_PASSWORD") or getpass.getpass("Password (12-128 characters): ")
+    try:
+        outcome = ensure_staff(args.email, password, args.role)
+    except DomainError as exc:
+        print(f"create-staff: {exc.detail} {exc.fields or ''}".strip(), file=sys.stderr)
+        return 2
+    if outcome == "exists":
+        print(f"create-staff: {args.email} is already registered", file=sys.stderr)
+        return 1
+    print(f"staff account {args.email} ({args.role}) created")
+    return 0
