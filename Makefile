@@ -5,7 +5,7 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test test-postgresql lint broker postgresql clean
+.PHONY: run test test-postgresql lint broker postgresql bench bench-login clean
 
 $(BIN)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -28,6 +28,11 @@ postgresql:
 
 test-postgresql: $(BIN)/.installed broker postgresql  ## the suite again, every database on PostgreSQL
 	SPORTELLO_TEST_DB=postgresql SPORTELLO_TEST_PG_URL=$$(cat var/postgresql/admin-url) $(BIN)/pytest $(PYTEST_ARGS)
+
+bench-login: $(BIN)/.installed broker  ## login through the gateway beside the floors
+	$(BIN)/python -m bench.login $(BENCH_ARGS)
+
+bench: bench-login  ## every benchmark (each starts its own stack on loopback)
 
 lint: $(BIN)/.installed
 	$(BIN)/lint-imports

@@ -7,7 +7,7 @@ from gateway.http import route
 from gateway.openapi import build_spec
 from gateway.schemas.common import Health
 from services.chassis.config import SERVICES
-from services.chassis.errors import DomainError
+from services.chassis.errors import DomainError, NotFound
 from services.chassis.rpc import call
 
 
@@ -32,6 +32,19 @@ class HealthRoutes:
         except Exception as exc:  # a broken service must show as down, not break /health
             return {"status": "down", "latency_ms": None, "error": type(exc).__name__}
         return {"status": "up", "latency_ms": round((time.perf_counter() - started) * 1000, 1)}
+
+    @route("GET", "/health/live", summary="The gateway process answers (no downstream call)", tags=("operations",))
+    def live(self, request):
+        return {"status": "ok"}
+
+    @route("GET", "/health/<service>", response=Health, summary="One service's status (one bounded ping)",
+           tags=("operations",), problem_statuses=(404, 503))
+    def health_of(self, request, service):
+        if service not in SERVICES:
+            raise NotFound(f"No service called {service!r}.", problem="unknown-service")
+        state = self._ping(service, self.config.get("HEALTH_TIMEOUT", 2.0))
+        healthy = state["status"] == "up"
+        return (200 if healthy else 503), {"status": "ok" if healthy else "degraded", "services": {service: state}}
 
     @route("GET", "/api/v1/openapi.json", summary="This API's OpenAPI 3 document", tags=("operations",))
     def openapi(self, request):

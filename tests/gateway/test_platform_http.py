@@ -127,3 +127,13 @@ def test_openapi_document_is_valid_and_describes_the_routes(running, client):
     assert "Registration" in register["requestBody"]["content"]["application/json"]["schema"]["$ref"]
     assert "application/problem+json" in register["responses"]["422"]["content"]
     assert "/health" in document["paths"]
+
+
+def test_liveness_and_one_service_health(system, client):
+    system.start("accounts", "gateway")
+    assert client.get("/health/live").json() == {"status": "ok"}
+    one = client.get("/health/accounts")
+    assert one.status_code == 200 and one.json()["services"]["accounts"]["status"] == "up"
+    down = client.get("/health/returns")
+    assert down.status_code == 503 and down.json()["services"]["returns"]["status"] == "down"
+    assert client.get("/health/nonsense").status_code == 404

@@ -1,0 +1,172 @@
+"""What every benchmark shares: a running stack, a bounded load generator, a table with floors.
+
+Absolute figures on a 2-core machine are noisy, so each path is printed beside
+floors measured in the same run: the gateway alone (no RPC), the gateway with
+one RPC to a service that touches its database (SELECT 1).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import asdict, dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Callable
+
+import requests
+
+ROOT = Path(__file__).resolve().parents[1]
+RESULTS = ROOT / "bench" / "results"
+
+
+@dataclass
+class Figure:
+    path: str
+    clients: int
+    requests: int
+    errors: int
+    seconds: float
+    rps: float
+    p50_ms: float
+    p95_ms: float
+    p99_ms: float
+
+
+def percentile(sorted_values: list[float], fraction: float) -> float:
+    if not sorted_values:
+        return float("nan")
+    index = min(len(sorted_values) - 1, max(0, int(round(fraction * (len(sorted_values) - 1)))))
+    return sorted_values[index]
+
+
+def measure(name: str, request: Callable[[requests.Session, int], bool], clients: int, seconds: float,
+            max_requests: int = 200_000) -> Figure:
+    """Run ``request`` from ``clients`` threads for ``seconds`` (bounded in time and count)."""
+    latencies: list[float] = []
+    errors = 0
+    lock = threading.Lock()
+    deadline = time.monotonic() + seconds
+    counter = iter(range(max_requests))
+
+    def worker(worker_id: int) -> None:
+        nonlocal errors
+        with requests.Session() as session:
+            mine, failed = [], 0
+            while time.monotonic() < deadline:
+                try:
+                    number = next(counter)
+                except StopIteration:
+                    break
+                started = time.perf_counter()
+                try:
+                    ok = request(session, number)
+                except requests.RequestException:
+                    ok = False
+                mine.append((time.perf_counter() - started) * 1000)
+                failed += 0 if ok else 1
+            with lock:
+                latencies.extend(mine)
+                errors += failed
+
+    started = time.monotonic()
+    threads = [threading.Thread(target=worker, args=(i,)) for i in range(clients)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    elapsed = time.monotonic() - started
+    latencies.sort()
+    return Figure(name, clients, len(latencies), errors, round(elapsed, 2), round(len(latencies) / elapsed, 1),
+                  round(percentile(latencies, 0.50), 2), round(percentile(latencies, 0.95), 2),
+                  round(percentile(latencies, 0.99), 2))
+
+
+def floors(base_url: str, clients: int, seconds: float) -> list[Figure]:
+    def live(session, _):
+        return session.get(f"{base_url}/health/live", timeout=10).status_code == 200
+
+    def one_rpc(session, _):
+        return session.get(f"{base_url}/health/accounts", timeout=10).status_code == 200
+
+    return [measure("floor: gateway only", live, clients, seconds),
+            measure("floor: gateway -> RPC -> SELECT 1", one_rpc, clients, seconds)]
+
+
+def print_table(figures: list[Figure]) -> None:
+    header = f"{'path':44} {'clients':>7} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'errors':>7} {'n':>7}"
+    print(header)
+    print("-" * len(header))
+    for f in figures:
+        print(f"{f.path:44} {f.clients:>7} {f.rps:>8} {f.p50_ms:>8} {f.p95_ms:>8} {f.p99_ms:>8} {f.errors:>7} {f.requests:>7}")
+
+
+def save(name: str, figures: list[Figure]) -> Path:
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    path = RESULTS / f"{name}.json"
+    path.write_text(json.dumps({
+        "benchmark": name,
+        "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()},
+        "figures": [asdict(f) for f in figures],
+    }, indent=2))
+    return path
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class Stack:
+    """The whole system as `make run` starts it (real processes), in a throwaway var directory."""
+
+    def __init__(self):
+        self.port = free_port()
+        self.var = tempfile.mkdtemp(prefix="sportello-bench-")
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.process: subprocess.Popen | None = None
+
+    def __enter__(self) -> "Stack":
+        env = dict(os.environ, GATEWAY_ADDRESS=f"127.0.0.1:{self.port}", SPORTELLO_VAR_DIR=self.var,
+                   SPORTELLO_LOG_LEVEL="WARNING")
+        self.process = subprocess.Popen([sys.executable, "-m", "services.chassis.cli", "run", "--no-demo"],
+                                        env=env, cwd=ROOT, stdout=subprocess.DEVNULL)
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            try:
+                if requests.get(f"{self.url}/health", timeout=2).status_code == 200:
+                    return self
+            except requests.RequestException:
+                pass
+            if self.process.poll() is not None:
+                raise RuntimeError("the stack did not start")
+            time.sleep(0.5)
+        raise RuntimeError("the stack did not become healthy in 120 s")
+
+    def __exit__(self, *exc) -> None:
+        if self.process is not None:
+            self.process.send_signal(signal.SIGTERM)
+            self.process.wait(timeout=60)
+
+
+def arguments(description: str) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--url", help="a running gateway (default: start the stack in a temporary directory)")
+    parser.add_argument("--seconds", type=float, default=10.0, help="duration of each measurement (10)")
+    parser.add_argument("--clients", type=int, nargs="+", default=[1, 10], help="concurrency levels (1 10)")
+    return parser.parse_args()
+
+
+def median(values):
+    return statistics.median(values) if values else float("nan")
