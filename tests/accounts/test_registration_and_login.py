@@ -135,3 +135,15 @@ def test_a_token_revoked_through_one_gateway_is_refused_by_another_within_a_seco
     assert client.post("/api/v1/auth/logout", headers=accounts.as_user(token)).status_code == 204
     time.sleep(1.05)
     assert other.get("/api/v1/me", headers=accounts.as_user(token)).status_code == 401
+
+
+def test_a_resale_only_shop_requires_the_declaration_from_businesses(system, client, config):
+    from tests.accounts.conftest import Accounts
+
+    config["REQUIRE_RESALE_DECLARATION"] = True
+    system.start("accounts", "gateway")
+    accounts = Accounts(client, config)
+    refused = accounts.register("boss@rossi.it", company=COMPANY)
+    assert refused.status_code == 422 and set(refused.json()["errors"]) == {"resale_declaration"}
+    assert accounts.register("boss@rossi.it", company=COMPANY, resale_declaration=True).status_code == 201
+    assert accounts.register("private@example.it").status_code == 201  # private customers are not asked
