@@ -87,14 +87,22 @@ def identity_secret(settings: Settings) -> str:
     """
     if settings.identity_secret:
         return settings.identity_secret
-    path = settings.var_dir / "identity-secret"
-    if not path.exists():
-        import secrets
+    import secrets
 
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "w") as handle:
-            handle.write(secrets.token_urlsafe(48))
+    path = settings.var_dir / "identity-secret"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    # Written whole to a private temporary file, then linked into place: when several
+    # processes start at once exactly one key wins and nobody reads half of it.
+    candidate = path.with_name(f".identity-secret.{os.getpid()}.{secrets.token_hex(4)}")
+    fd = os.open(candidate, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(secrets.token_urlsafe(48))
+    try:
+        os.link(candidate, path)
+    except FileExistsError:
+        pass
+    finally:
+        os.unlink(candidate)
     return path.read_text().strip()
 
 

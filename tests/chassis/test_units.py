@@ -24,3 +24,19 @@ def test_settings_default_to_local_sqlite_and_follow_the_environment(tmp_path):
     custom = load_settings({"ORDERS_DATABASE_URL": "postgresql+psycopg://o@db/orders", "GATEWAY_ADDRESS": "0.0.0.0:9000"})
     assert custom.database_url("orders") == "postgresql+psycopg://o@db/orders"
     assert custom.gateway_url == "http://0.0.0.0:9000"
+
+
+def test_the_identity_secret_is_made_once_privately_and_then_shared(tmp_path):
+    import os
+    import stat
+
+    from services.chassis.config import identity_secret
+
+    settings = load_settings({"SPORTELLO_VAR_DIR": str(tmp_path)})
+    first = identity_secret(settings)
+    assert len(first) >= 40
+    assert identity_secret(settings) == first
+    assert stat.S_IMODE(os.stat(tmp_path / "identity-secret").st_mode) == 0o600
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["identity-secret"]
+    explicit = load_settings({"SPORTELLO_VAR_DIR": str(tmp_path), "SPORTELLO_IDENTITY_SECRET": "from-env"})
+    assert identity_secret(explicit) == "from-env"
