@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from sqlalchemy import Column, DateTime, Index, Integer, MetaData, String, Table, Text
+from sqlalchemy import Column, DateTime, Index, Integer, MetaData, String, Table, Text, update
 from sqlalchemy.types import TypeDecorator
 
 
@@ -59,3 +59,23 @@ inbox_messages = Table(
     Column("handler", String(200), primary_key=True),
     Column("received_at", UtcDateTime, nullable=False),
 )
+
+# Readable numbers (CUS-000042, ORD-2026-000123) come from counter rows, not
+# from primary keys, so that ids stay unguessable.
+counters = Table(
+    "counters",
+    chassis_metadata,
+    Column("name", String(50), primary_key=True),
+    Column("value", Integer, nullable=False),
+)
+
+
+def next_counter(session, name: str) -> int:
+    """Increment and return a counter inside the caller's transaction (the row stays locked until commit)."""
+    value = session.execute(
+        update(counters).where(counters.c.name == name).values(value=counters.c.value + 1).returning(counters.c.value)
+    ).scalar_one_or_none()
+    if value is None:
+        session.execute(counters.insert().values(name=name, value=1))
+        value = 1
+    return value

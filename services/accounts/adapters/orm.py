@@ -1,5 +1,5 @@
 """Tables of the accounts database and their mapping to the domain model."""
-from sqlalchemy import Boolean, Column, ForeignKey, Index, Integer, MetaData, String, Table, update
+from sqlalchemy import Boolean, Column, ForeignKey, Index, Integer, MetaData, String, Table
 from sqlalchemy.orm import registry
 
 from services.accounts.domain.model import BillingProfile, Company, Customer, OneTimeToken, Session
@@ -86,14 +86,6 @@ login_throttles = Table(
     Column("locked_until", UtcDateTime, nullable=True),
 )
 
-# Readable numbers (CUS-000042) come from a counter row, not from the primary
-# key, so that ids stay unguessable.
-counters = Table(
-    "counters", metadata,
-    Column("name", String(50), primary_key=True),
-    Column("value", Integer, nullable=False),
-)
-
 mapper_registry.map_imperatively(Company, companies)
 mapper_registry.map_imperatively(Customer, customers)
 mapper_registry.map_imperatively(Session, sessions)
@@ -101,13 +93,3 @@ mapper_registry.map_imperatively(OneTimeToken, one_time_tokens)
 mapper_registry.map_imperatively(BillingProfile, billing_profiles)
 mapper_registry.map_imperatively(Throttle, login_throttles)
 
-
-def next_counter(session, name: str) -> int:
-    """Increment and return a counter inside the caller's transaction (row locked until commit)."""
-    value = session.execute(
-        update(counters).where(counters.c.name == name).values(value=counters.c.value + 1).returning(counters.c.value)
-    ).scalar_one_or_none()
-    if value is None:
-        session.execute(counters.insert().values(name=name, value=1))
-        value = 1
-    return value

@@ -5,10 +5,10 @@ from datetime import datetime
 
 from sqlalchemy import exists, func, select, update
 
-from services.accounts.adapters.orm import next_counter
 from services.accounts.domain.model import (BillingProfile, Company, Customer, OneTimeToken, Session,
                                             normalise_email, normalise_tax_id)
 from services.accounts.domain.policies import Throttle, token_digest
+from services.chassis.tables import next_counter
 
 
 class Customers:

@@ -1,4 +1,4 @@
-"""accounts: customers, companies, sessions, one-time tokens, billing, throttles, counters
+"""accounts: customers, companies, sessions, one-time tokens, billing, throttles
 
 Revision ID: a0001
 Revises:
@@ -90,15 +90,10 @@ def upgrade() -> None:
         sa.Column("window_started_at", UtcDateTime, nullable=True),
         sa.Column("locked_until", UtcDateTime, nullable=True),
     )
-    op.create_table(
-        "counters",
-        sa.Column("name", sa.String(50), primary_key=True),
-        sa.Column("value", sa.Integer, nullable=False),
-    )
 
 
 def downgrade() -> None:
-    for table in ("counters", "login_throttles", "billing_profiles", "one_time_tokens", "sessions"):
+    for table in ("login_throttles", "billing_profiles", "one_time_tokens", "sessions"):
         op.drop_table(table)
     op.drop_index("ix_customers_phone", table_name="customers")
     op.drop_index("ix_customers_company", table_name="customers")

@@ -1,4 +1,4 @@
-"""chassis: outbox and inbox tables
+"""chassis: outbox, inbox and counters tables
 
 Revision ID: c0001
 Revises:
@@ -36,9 +36,15 @@ def upgrade() -> None:
         sa.Column("handler", sa.String(200), primary_key=True),
         sa.Column("received_at", UtcDateTime, nullable=False),
     )
+    op.create_table(
+        "counters",
+        sa.Column("name", sa.String(50), primary_key=True),
+        sa.Column("value", sa.Integer, nullable=False),
+    )
 
 
 def downgrade() -> None:
+    op.drop_table("counters")
     op.drop_table("inbox_messages")
     op.drop_index("ix_outbox_pending", table_name="outbox_messages")
     op.drop_table("outbox_messages")
