@@ -24,9 +24,9 @@ from services.chassis.errors import DomainError
 from services.chassis.migrations import upgrade
 
 
-def ensure_staff(email: str, password: str, role: str = "staff") -> str:
+def ensure_staff(email: str, password: str, role: str = "staff", database_url: str | None = None) -> str:
     """Create a staff account; returns "created" or "exists"."""
-    url = load_settings().database_url("accounts")
+    url = database_url or load_settings().database_url("accounts")
     upgrade("accounts", url)
     engine = make_engine(url)
     uow = UnitOfWork(sessionmaker(engine, expire_on_commit=False), EVENT_SCHEMAS)

@@ -39,6 +39,15 @@ class Settings:
     identity_secret: str = ""
     b2b_require_resale_declaration: bool = False
     database_urls: dict[str, str] = field(default_factory=dict)
+    # Outgoing mail (messaging). Without SMTP_HOST, mail is written as .eml
+    # files under <var>/mail/ so that a local run needs no mail server.
+    mail_transport: str = "file"
+    smtp_host: str = ""
+    smtp_port: int = 25
+    smtp_username: str = ""
+    smtp_password: str = field(default="", repr=False)
+    smtp_starttls: bool = False
+    mail_from: str = "Sportello <no-reply@sportello.local>"
 
     def database_url(self, service: str) -> str:
         return self.database_urls[service]
@@ -75,6 +84,13 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         identity_secret=get("SPORTELLO_IDENTITY_SECRET", ""),
         b2b_require_resale_declaration=get("SPORTELLO_REQUIRE_RESALE_DECLARATION", "false").lower() in ("1", "true", "yes"),
         database_urls=database_urls,
+        mail_transport=get("MAIL_TRANSPORT", "smtp" if get("SMTP_HOST", "") else "file"),
+        smtp_host=get("SMTP_HOST", ""),
+        smtp_port=int(get("SMTP_PORT", "25")),
+        smtp_username=get("SMTP_USERNAME", ""),
+        smtp_password=get("SMTP_PASSWORD", ""),
+        smtp_starttls=get("SMTP_STARTTLS", "false").lower() in ("1", "true", "yes", "on"),
+        mail_from=get("MAIL_FROM", "Sportello <no-reply@sportello.local>"),
     )
 
 
@@ -122,4 +138,15 @@ def nameko_config(settings: Settings) -> dict:
         "REQUIRE_RESALE_DECLARATION": settings.b2b_require_resale_declaration,
         "AUTH_CACHE_SECONDS": 1.0,
         "OUTBOX_RELAY": {"enabled": True, "poll_interval": 1.0, "batch_size": 100, "lease_seconds": 30},
+        "MAIL": {
+            "transport": settings.mail_transport,
+            "smtp_host": settings.smtp_host,
+            "smtp_port": settings.smtp_port,
+            "smtp_username": settings.smtp_username,
+            "smtp_password": settings.smtp_password,
+            "smtp_starttls": settings.smtp_starttls,
+            "mail_from": settings.mail_from,
+            "file_dir": str(settings.var_dir / "mail"),
+        },
+        "SMS": {"transport": "file", "file_dir": str(settings.var_dir / "sms")},
     }

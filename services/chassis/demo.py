@@ -47,6 +47,6 @@ def load_demo(settings) -> list[str]:
     # Staff accounts have no public registration: the accounts service's own command makes them.
     ensure_staff = getattr(importlib.import_module("services.accounts.cli"), "ensure_staff")
     for email, role in DEMO_STAFF:
-        ensure_staff(email, DEMO_PASSWORD, role)
+        ensure_staff(email, DEMO_PASSWORD, role, database_url=settings.database_url("accounts"))
         lines.append(f"  staff    {email} / {DEMO_PASSWORD} ({role})")
     return lines

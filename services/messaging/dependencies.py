@@ -1,7 +1,106 @@
+"""Builds what the messaging workers use; nothing here does I/O at import time."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from services.chassis.config import load_settings
 from services.chassis.database import Database
-from services.messaging.adapters import orm  # noqa: F401  (maps the domain classes to tables)
+from services.messaging.adapters import orm
+from services.messaging.adapters.mail import DEFAULT_MAIL_FROM, FileMailer, SmtpMailer
+from services.messaging.adapters.sms import FileSms
+from services.messaging.adapters.transport import Transport
+from services.messaging.delivery import NotificationSender
 from services.messaging.schemas import EVENT_SCHEMAS
 
 
-def messaging_database() -> Database:
-    return Database(event_schemas=EVENT_SCHEMAS)
+class MessagingDatabase(Database):
+    """The chassis :class:`Database` plus the notification sender's greenthread.
+
+    The sender lives in this provider, not in one of its own, for two reasons:
+    it must share this engine (on SQLite a process keeps to one connection,
+    see ``services/chassis/database.py``), and nameko stops all dependencies
+    at once, so only here can its final pass be sure to finish before the
+    engine is disposed.
+    """
+
+    def __init__(self, event_schemas=None):
+        super().__init__(event_schemas)
+        self.sender: NotificationSender | None = None
+        self._sender_thread = None
+
+    def setup(self) -> None:
+        super().setup()
+        config = self.container.config
+        options = dict(config.get("NOTIFICATION_DELIVERY", {}))
+        self.delivery_enabled = options.pop("enabled", True)
+        self.sender = NotificationSender(self.sessions, transports(config), **options)
+        orm.call_after_commit_with_new_notifications(self.sessions, self.sender.kick)
+
+    def start(self) -> None:
+        super().start()
+        if self.delivery_enabled:
+            self._sender_thread = self.container.spawn_managed_thread(self.sender.run)
+
+    def stop(self) -> None:
+        # Let the sender finish the batch it is sending and make its last pass,
+        # then stop the relay and dispose of the engine.
+        if self._sender_thread is not None:
+            self.sender.stop()
+            self._sender_thread.wait()
+            self._sender_thread = None
+        super().stop()
+
+    def kill(self) -> None:
+        if self._sender_thread is not None:
+            self._sender_thread.kill()
+            self._sender_thread = None
+        super().kill()
+
+
+def messaging_database() -> MessagingDatabase:
+    return MessagingDatabase(event_schemas=EVENT_SCHEMAS)
+
+
+def transports(config: dict) -> dict[str, Transport]:
+    """The transport of each channel, from the ``MAIL`` and ``SMS`` sections of the nameko config."""
+    return {"email": mail_transport(config.get("MAIL") or {}), "sms": sms_transport(config.get("SMS") or {})}
+
+
+def mail_transport(mail: dict) -> Transport:
+    kind = mail.get("transport") or "file"
+    mail_from = mail.get("mail_from") or DEFAULT_MAIL_FROM
+    if kind == "smtp":
+        if not mail.get("smtp_host"):
+            raise ValueError("MAIL transport 'smtp' needs smtp_host (SMTP_HOST)")
+        return SmtpMailer(
+            host=mail["smtp_host"],
+            port=int(mail.get("smtp_port") or 25),
+            mail_from=mail_from,
+            username=mail.get("smtp_username") or None,
+            password=mail.get("smtp_password") or None,
+            starttls=_flag(mail.get("smtp_starttls")),
+            timeout=float(mail.get("smtp_timeout") or 10),
+        )
+    if kind == "file":
+        return FileMailer(_directory(mail, "mail"), mail_from)
+    raise ValueError(f"MAIL transport must be 'smtp' or 'file', not {kind!r}")
+
+
+def sms_transport(sms: dict) -> Transport:
+    kind = sms.get("transport") or "file"
+    if kind == "file":
+        return FileSms(_directory(sms, "sms"))
+    raise ValueError(f"SMS transport must be 'file', not {kind!r}")
+
+
+def _directory(section: dict, name: str) -> Path:
+    if section.get("file_dir"):
+        return Path(section["file_dir"])
+    # A config made before MAIL/SMS existed: the same var directory the settings use.
+    return load_settings().var_dir / name
+
+
+def _flag(value) -> bool:
+    if isinstance(value, str):
+        return value.strip().lower() in ("1", "true", "yes", "on")
+    return bool(value)

@@ -40,3 +40,16 @@ def test_the_identity_secret_is_made_once_privately_and_then_shared(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["identity-secret"]
     explicit = load_settings({"SPORTELLO_VAR_DIR": str(tmp_path), "SPORTELLO_IDENTITY_SECRET": "from-env"})
     assert identity_secret(explicit) == "from-env"
+
+
+def test_mail_goes_to_files_unless_an_smtp_host_is_set(tmp_path):
+    from services.chassis.config import nameko_config
+
+    local = nameko_config(load_settings({"SPORTELLO_VAR_DIR": str(tmp_path)}))
+    assert (local["MAIL"]["transport"], local["MAIL"]["file_dir"]) == ("file", str(tmp_path / "mail"))
+    assert local["SMS"] == {"transport": "file", "file_dir": str(tmp_path / "sms")}
+    smtp = load_settings({"SMTP_HOST": "mailcatcher", "SMTP_PORT": "1025", "SMTP_STARTTLS": "true",
+                          "SMTP_USERNAME": "shop", "SMTP_PASSWORD": "hunter2-secret"})
+    assert (smtp.mail_transport, smtp.smtp_host, smtp.smtp_port, smtp.smtp_starttls) == ("smtp", "mailcatcher", 1025, True)
+    assert "hunter2-secret" not in repr(smtp)
+    assert load_settings({"SMTP_HOST": "mailcatcher", "MAIL_TRANSPORT": "file"}).mail_transport == "file"

@@ -44,18 +44,19 @@ def test_run_brings_health_to_200_and_stops_cleanly_on_sigterm(vhost, databases,
 
 def test_demo_data_is_loaded_through_the_api_and_loading_twice_changes_nothing(system, tmp_path):
     from services.chassis.config import load_settings
-    from services.chassis.demo import DEMO_CUSTOMERS, load_demo
+    from services.chassis.demo import DEMO_CUSTOMERS, DEMO_STAFF, load_demo
 
     system.start("accounts", "gateway")
     settings = load_settings({"GATEWAY_ADDRESS": system.config["WEB_SERVER_ADDRESS"],
-                              "SPORTELLO_VAR_DIR": str(tmp_path)})
+                              "SPORTELLO_VAR_DIR": str(tmp_path),
+                              "ACCOUNTS_DATABASE_URL": system.config["DATABASE_URLS"]["accounts"]})
     first = load_demo(settings)
     second = load_demo(settings)
-    assert first == second and len(first) == len(DEMO_CUSTOMERS)
+    assert first == second and len(first) == len(DEMO_CUSTOMERS) + len(DEMO_STAFF)
     from sqlalchemy import func, select
 
     from services.accounts.adapters.orm import customers
     from services.chassis.database import make_engine
 
     with make_engine(system.config["DATABASE_URLS"]["accounts"]).connect() as conn:
-        assert conn.execute(select(func.count()).select_from(customers)).scalar_one() == len(DEMO_CUSTOMERS)
+        assert conn.execute(select(func.count()).select_from(customers)).scalar_one() == len(first)

@@ -1,22 +1,117 @@
-"""Notifications waiting to be delivered to a person (e-mail now, SMS later)."""
+"""Notifications: a text for one person on one channel, and its delivery state.
+
+A notification is rendered once, when its event arrives, and stored with its
+subject and body; the sender delivers what is stored. That keeps a retry
+identical to the first try, and the stored row is what staff see later.
+
+States: pending -> sent | failed; pending -> cancelled when the customer is
+erased before delivery.
+"""
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+from datetime import datetime, timedelta
+from typing import Callable
+
+from services.messaging.domain.templates import Rendered, render
+
+PENDING, SENT, FAILED, CANCELLED = "pending", "sent", "failed", "cancelled"
+EMAIL, SMS = "email", "sms"
+
+# After this many failed tries the notification is given up and shows as failed.
+MAX_ATTEMPTS = 10
+
+# These bodies hold a link that works as a credential (reset the password,
+# activate an account). Once the link has reached the person, or never will,
+# the stored copy is only a risk: anyone who reads the table (a staff view, a
+# backup) could use it. So the body is replaced then.
+SECRET_LINK_KINDS = frozenset({"password_reset", "employee_invitation"})
+REMOVED_LINK_BODY = "[removed after delivery: it held a single-use link]"
 
 
 class Notification:
-    def __init__(self, kind: str, channel: str, recipient: str, source_event_id: str, created_at: datetime,
-                 data: str = "{}"):
+    def __init__(self, *, kind: str, channel: str, recipient: str, message: Rendered, source_event_id: str,
+                 created_at: datetime, customer_id: str | None = None):
         self.id = str(uuid.uuid4())
+        self.customer_id = customer_id
         self.kind = kind
         self.channel = channel
         self.recipient = recipient
+        self.subject = message.subject
+        self.body = message.body
+        self.language = message.language
         self.source_event_id = source_event_id
-        self.data = data
-        self.status = "pending"
         self.created_at = created_at
+        self.status = PENDING
+        self.attempts = 0
+        self.next_attempt_at = created_at
+        self.locked_until: datetime | None = None
+        self.last_error: str | None = None
+        self.sent_at: datetime | None = None
 
+    # -- one factory per event -------------------------------------------------
     @classmethod
     def welcome(cls, event: dict, now: datetime) -> "Notification":
-        return cls("welcome", "email", event["email"], str(event["event_id"]), now)
+        template = "welcome_business" if event.get("kind") == "business" else "welcome"
+        message = render(template, event.get("language"), first_name=event["first_name"],
+                         customer_number=event["customer_number"])
+        return cls(kind="welcome", channel=EMAIL, recipient=event["email"], message=message,
+                   source_event_id=str(event["event_id"]), created_at=now, customer_id=event["customer_id"])
+
+    @classmethod
+    def password_reset(cls, event: dict, now: datetime) -> "Notification":
+        # The request named SMS but no phone came with it: the e-mail address is
+        # the customer's other verified way in, so the link goes there rather than nowhere.
+        by_sms = event["channel"] == SMS and bool(event.get("phone"))
+        message = render("password_reset_sms" if by_sms else "password_reset", event.get("language"),
+                         first_name=event["first_name"], reset_url=event["reset_url"],
+                         expires_at=event["expires_at"])
+        return cls(kind="password_reset", channel=SMS if by_sms else EMAIL,
+                   recipient=event["phone"] if by_sms else event["email"], message=message,
+                   source_event_id=str(event["event_id"]), created_at=now, customer_id=event["customer_id"])
+
+    @classmethod
+    def employee_invitation(cls, event: dict, now: datetime) -> "Notification":
+        message = render("employee_invitation", event.get("language"), company_name=event["company_name"],
+                         invited_by=event["invited_by"], role=event["role"],
+                         activation_url=event["activation_url"], expires_at=event["expires_at"])
+        return cls(kind="employee_invitation", channel=EMAIL, recipient=event["email"], message=message,
+                   source_event_id=str(event["event_id"]), created_at=now,
+                   customer_id=event.get("customer_id"))
+
+    # -- delivery --------------------------------------------------------------
+    def delivered(self, now: datetime) -> None:
+        """The channel accepted the message. Recorded even if the customer was erased meanwhile: it went out."""
+        self.attempts += 1
+        self.status = SENT
+        self.sent_at = now
+        self.locked_until = None
+        self._forget_secret_link()
+
+    def delivery_failed(self, error: str, now: datetime, backoff: Callable[[int], float]) -> None:
+        """Count a failed try; retry after ``backoff(attempts)`` seconds, or give up after MAX_ATTEMPTS."""
+        if self.status != PENDING:
+            return  # erased (cancelled) while the try was running: keep nothing more about it
+        self.attempts += 1
+        self.last_error = error[:2000]
+        self.locked_until = None
+        if self.attempts >= MAX_ATTEMPTS:
+            self.status = FAILED
+            self._forget_secret_link()
+        else:
+            self.next_attempt_at = now + timedelta(seconds=backoff(self.attempts))
+
+    # -- privacy ---------------------------------------------------------------
+    def erase(self) -> None:
+        """Remove the personal data; the row stays, so that counts and states stay true."""
+        self.recipient = ""
+        self.subject = ""
+        self.body = ""
+        self.last_error = None  # an SMTP error can quote the address
+        if self.status == PENDING:
+            self.status = CANCELLED
+            self.locked_until = None
+
+    def _forget_secret_link(self) -> None:
+        if self.kind in SECRET_LINK_KINDS and self.body:
+            self.body = REMOVED_LINK_BODY

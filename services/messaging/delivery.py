@@ -1,0 +1,141 @@
+"""The notification sender: delivers pending notifications through their channel's transport.
+
+The same shape as the outbox relay (``services/chassis/outbox.py``), and for
+the same reasons. One pass (:meth:`NotificationSender.deliver_once`) has
+three short steps, and no database transaction stays open while a transport
+talks to a server:
+
+1. claim: due, pending notifications that no other sender holds get a lease;
+2. send each through its channel's transport;
+3. record each result in its own transaction: sent only once the server
+   accepted the message; a failure counts an attempt and backs off
+   (``backoff_seconds``), and after ``MAX_ATTEMPTS`` the notification is failed.
+
+A crash between 2 and 3 leaves the lease to expire and the message is sent
+again: delivery is at-least-once (the Message-ID stays the same).
+"""
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from datetime import timedelta
+from typing import Callable, Mapping
+
+import eventlet
+from eventlet.queue import Empty, LightQueue
+
+from services.chassis.domain import Clock, utcnow
+from services.chassis.outbox import backoff_seconds
+from services.messaging.adapters.repositories import Notifications
+from services.messaging.adapters.transport import ChannelDown, Transport
+from services.messaging.domain.model import Notification
+
+log = logging.getLogger(__name__)
+
+
+class NotificationSender:
+    def __init__(
+        self,
+        session_factory,
+        transports: Mapping[str, Transport],
+        clock: Clock = utcnow,
+        backoff: Callable[[int], float] = backoff_seconds,
+        poll_interval: float = 1.0,
+        batch_size: int = 20,
+        lease_seconds: float = 120.0,
+    ):
+        self.session_factory = session_factory
+        self.transports = dict(transports)
+        self.clock = clock
+        self.backoff = backoff
+        self.poll_interval = poll_interval
+        self.batch_size = batch_size
+        # Longer than a batch can take (batch_size mails, each bounded by the
+        # SMTP timeout), or another replica could claim a row being sent.
+        self.lease = timedelta(seconds=lease_seconds)
+        self._wakeups: LightQueue = LightQueue(maxsize=1)
+        self._running = False
+
+    # -- the loop ----------------------------------------------------------------
+    def kick(self) -> None:
+        """Wake the sender now (called after a commit that created notifications)."""
+        try:
+            self._wakeups.put_nowait(True)
+        except eventlet.queue.Full:
+            pass
+
+    def run(self) -> None:
+        self._running = True
+        while self._running:
+            try:
+                claimed = self.deliver_once()
+            except Exception:  # never let the sender die: the container would go with it
+                log.exception("notification pass failed; retrying in %.1fs", self.poll_interval)
+                claimed = 0
+            if claimed == self.batch_size:
+                continue  # more may be waiting
+            try:
+                self._wakeups.get(timeout=self.poll_interval)
+            except Empty:
+                pass
+        # One last pass, so that notifications committed just before a SIGTERM go out.
+        try:
+            self.deliver_once()
+        except Exception:
+            log.exception("final notification pass failed; notifications stay pending for the next start")
+
+    def stop(self) -> None:
+        self._running = False
+        self.kick()
+
+    # -- one pass ----------------------------------------------------------------
+    def deliver_once(self) -> int:
+        """Send what is due; returns how many notifications were claimed."""
+        claimed = self.claim()
+        by_channel: dict[str, list[Notification]] = defaultdict(list)
+        for notification in claimed:
+            by_channel[notification.channel].append(notification)
+        for channel, batch in by_channel.items():
+            self._deliver(channel, batch)
+        return len(claimed)
+
+    def claim(self) -> list[Notification]:
+        now = self.clock()
+        with self.session_factory() as session, session.begin():
+            return Notifications(session).claim_due(now, now + self.lease, self.batch_size)
+
+    def _deliver(self, channel: str, batch: list[Notification]) -> None:
+        transport = self.transports.get(channel)
+        if transport is None:
+            for notification in batch:
+                self._failed(notification, f"no transport configured for channel {channel!r}")
+            return
+        with transport.session() as send:
+            for index, notification in enumerate(batch):
+                try:
+                    send(notification)
+                except ChannelDown as exc:
+                    # Every notification still in this batch would meet the same
+                    # closed door: they all count the try and back off together.
+                    log.warning("%s channel down, %d notification(s) deferred: %s", channel, len(batch) - index, exc)
+                    for waiting in batch[index:]:
+                        self._failed(waiting, str(exc))
+                    return
+                except Exception as exc:  # this message only (refused recipient, a bug in one row...)
+                    # The error text can quote the address: it goes to the row,
+                    # which erasure can clean, and not to the log, which it cannot.
+                    log.warning("notification %s (%s) not delivered: %s; see its last_error",
+                                notification.id, notification.kind, type(exc).__name__)
+                    self._failed(notification, f"{type(exc).__name__}: {exc}")
+                else:
+                    self._record(notification.id, lambda n, now: n.delivered(now))
+                    log.info("notification %s (%s) sent by %s", notification.id, notification.kind, channel)
+
+    def _failed(self, notification: Notification, error: str) -> None:
+        self._record(notification.id, lambda n, now: n.delivery_failed(error, now, self.backoff))
+
+    def _record(self, notification_id: str, apply: Callable[[Notification, object], None]) -> None:
+        with self.session_factory() as session, session.begin():
+            notification = Notifications(session).get_for_update(notification_id)
+            if notification is not None:
+                apply(notification, self.clock())

@@ -1,0 +1,175 @@
+"""The sender with real transports: a real SMTP server (or a closed port), real files, a real database."""
+import json
+from datetime import datetime, timedelta, timezone
+
+import eventlet
+import pytest
+from sqlalchemy import update
+
+from services.messaging import usecases
+from services.messaging.adapters.mail import FileMailer, SmtpMailer
+from services.messaging.adapters.orm import notifications
+from services.messaging.adapters.repositories import Notifications
+from services.messaging.adapters.sms import FileSms
+from services.messaging.delivery import NotificationSender
+from services.messaging.domain.model import FAILED, MAX_ATTEMPTS, PENDING, REMOVED_LINK_BODY, SENT
+from tests.messaging import events
+from tests.support.databases import USE_POSTGRESQL
+from tests.support.fixtures import wait_until
+from tests.support.smtp import free_port
+
+# A little in the past, so that senders on the real clock find the notifications due.
+START = datetime.now(timezone.utc).replace(microsecond=0) - timedelta(minutes=5)
+
+
+class FixedClock:
+    def __init__(self, now=START):
+        self.now = now
+
+    def __call__(self):
+        return self.now
+
+    def advance(self, **delta):
+        self.now += timedelta(**delta)
+
+
+def queue(store, event_type="password_reset_requested", at=START, **fields):
+    use_case, factory = {
+        "customer_registered": (usecases.queue_welcome, events.customer_registered),
+        "password_reset_requested": (usecases.queue_password_reset, events.password_reset_requested),
+    }[event_type]
+    payload = factory(**fields)
+    uow = store.uow()
+    try:
+        return use_case(uow, events.loaded(event_type, payload), lambda: at), payload
+    finally:
+        uow.close()
+
+
+def test_a_notification_is_marked_sent_once_the_smtp_server_accepted_it(store, smtp_server):
+    notification, payload = queue(store, language="it")
+    sender = NotificationSender(store.sessions, {"email": SmtpMailer(smtp_server.host, smtp_server.port)})
+    assert sender.deliver_once() == 1
+    [mail] = smtp_server.wait_for(1)
+    assert mail["To"] == payload["email"]
+    assert mail["Subject"] == "Reimposta la password di Sportello"
+    assert payload["reset_url"] in mail.get_content()
+    row = store.row(notification.id)
+    assert (row.status, row.attempts, row.last_error) == (SENT, 1, None)
+    assert row.sent_at is not None and row.locked_until is None
+    assert row.body == REMOVED_LINK_BODY  # the link reached the person; the table keeps no live credential
+    assert sender.deliver_once() == 0
+
+
+def test_with_the_smtp_server_down_the_batch_backs_off_together_and_gives_up_after_ten_tries(store):
+    queued = [queue(store, email=f"person{i}@example.it")[0] for i in range(3)]
+    clock = FixedClock()
+    closed = SmtpMailer("127.0.0.1", free_port(), timeout=2)
+    sender = NotificationSender(store.sessions, {"email": closed}, clock=clock)
+
+    assert sender.deliver_once() == 3
+    for notification in queued:
+        row = store.row(notification.id)
+        assert (row.status, row.attempts) == (PENDING, 1)
+        assert "cannot connect" in row.last_error
+        assert row.next_attempt_at > clock.now and row.locked_until is None
+    assert sender.deliver_once() == 0  # not due yet: the server is not hammered
+
+    for _ in range(MAX_ATTEMPTS - 1):
+        clock.advance(minutes=2)  # past the largest back-off (60 s + 20 % jitter)
+        assert sender.deliver_once() == 3
+    rows = [store.row(n.id) for n in queued]
+    assert {(row.status, row.attempts) for row in rows} == {(FAILED, MAX_ATTEMPTS)}
+    assert all(row.body == REMOVED_LINK_BODY for row in rows)
+    clock.advance(hours=1)
+    assert sender.deliver_once() == 0  # failed is final
+
+
+def test_a_message_the_server_refuses_does_not_hold_up_the_others(store, smtp_server):
+    refused, _ = queue(store, email="anna@example.it", at=START)
+    accepted, _ = queue(store, email="bruno@example.it", at=START + timedelta(seconds=1))
+    with store.engine.begin() as conn:  # an address the server answers with 553 (malformed)
+        conn.execute(update(notifications).where(notifications.c.id == refused.id).values(recipient="anna@@example.it"))
+    sender = NotificationSender(store.sessions, {"email": SmtpMailer(smtp_server.host, smtp_server.port)})
+    assert sender.deliver_once() == 2
+    assert [mail["To"] for mail in smtp_server.wait_for(1)] == ["bruno@example.it"]
+    assert store.row(accepted.id).status == SENT
+    row = store.row(refused.id)
+    assert (row.status, row.attempts) == (PENDING, 1) and "553" in row.last_error
+
+
+def test_a_claimed_notification_is_not_claimed_again_until_its_lease_runs_out(store, tmp_path):
+    notification, _ = queue(store)
+    clock = FixedClock()
+    crashed = NotificationSender(store.sessions, {}, clock=clock, lease_seconds=120)
+    assert [n.id for n in crashed.claim()] == [notification.id]  # ...and dies before sending
+    restarted = NotificationSender(store.sessions, {"email": FileMailer(tmp_path / "mail")}, clock=clock)
+    assert restarted.deliver_once() == 0
+    clock.advance(seconds=121)
+    assert restarted.deliver_once() == 1
+    assert store.row(notification.id).status == SENT
+
+
+@pytest.mark.postgresql
+@pytest.mark.skipif(not USE_POSTGRESQL, reason="FOR UPDATE SKIP LOCKED is PostgreSQL's")
+def test_two_senders_claiming_at_the_same_moment_take_different_notifications(store):
+    first, _ = queue(store, at=START)
+    second, _ = queue(store, at=START + timedelta(seconds=1))
+    clock = FixedClock(START + timedelta(minutes=1))
+    with store.sessions() as session, session.begin():
+        # One replica's claim, caught before its commit: its rows are locked.
+        held = Notifications(session).claim_due(clock.now, clock.now + timedelta(minutes=2), limit=1)
+        assert [n.id for n in held] == [first.id]
+        other = NotificationSender(store.sessions, {}, clock=clock)
+        assert [n.id for n in other.claim()] == [second.id]  # skipped, not waited for
+
+
+def test_file_transports_write_one_eml_per_mail_and_one_json_line_per_sms(store, tmp_path):
+    mail, _ = queue(store, "customer_registered", language="it")
+    sms, payload = queue(store, channel="sms", phone="+393401234567")
+    sender = NotificationSender(store.sessions, {"email": FileMailer(tmp_path / "mail"),
+                                                 "sms": FileSms(tmp_path / "sms")})
+    assert sender.deliver_once() == 2
+    [eml] = (tmp_path / "mail").glob("*.eml")
+    assert mail.id in eml.name
+    assert b"Subject: Benvenuto su Sportello" in eml.read_bytes()
+    FileMailer(tmp_path / "mail").send(mail)  # sent again after a crash: the same file, not a second one
+    assert len(list((tmp_path / "mail").iterdir())) == 1
+    [line] = (tmp_path / "sms" / "outbox.jsonl").read_text().splitlines()
+    written = json.loads(line)
+    assert (written["id"], written["to"]) == (sms.id, "+393401234567")
+    assert payload["reset_url"] in written["body"]
+    assert {store.row(mail.id).status, store.row(sms.id).status} == {SENT}
+
+
+def test_a_channel_without_a_transport_is_recorded_as_a_failed_try(store):
+    notification, _ = queue(store, channel="sms", phone="+393401234567")
+    NotificationSender(store.sessions, {}).deliver_once()
+    row = store.row(notification.id)
+    assert (row.status, row.attempts) == (PENDING, 1)
+    assert "no transport configured for channel 'sms'" in row.last_error
+
+
+def test_the_running_sender_wakes_on_kick_and_makes_a_last_pass_when_stopped(store, tmp_path):
+    sender = NotificationSender(store.sessions, {"email": FileMailer(tmp_path / "mail")}, poll_interval=30)
+    thread = eventlet.spawn(sender.run)
+    first, _ = queue(store)
+    sender.kick()
+    wait_until(lambda: store.row(first.id).status == SENT, timeout=5)
+    last, _ = queue(store)  # committed just before the stop, and nobody kicks
+    sender.stop()
+    with eventlet.Timeout(10):
+        thread.wait()
+    assert store.row(last.id).status == SENT
+
+
+@pytest.mark.parametrize("options, refusal", [({"starttls": True}, "STARTTLS"), ({"username": "shop"}, "AUTH")])
+def test_tls_or_login_the_server_cannot_do_is_a_channel_down_not_a_silent_plain_send(store, smtp_server,
+                                                                                    options, refusal):
+    notification, _ = queue(store)
+    mailer = SmtpMailer(smtp_server.host, smtp_server.port, password="secret", **options)
+    NotificationSender(store.sessions, {"email": mailer}).deliver_once()
+    row = store.row(notification.id)
+    assert (row.status, row.attempts) == (PENDING, 1)
+    assert refusal in row.last_error
+    assert smtp_server.messages() == []

@@ -1,0 +1,122 @@
+"""The notification's rules with a fixed clock: one per event, back-off, give up, forget, erase."""
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from services.chassis.outbox import MAX_BACKOFF_SECONDS, backoff_seconds
+from services.messaging.domain.model import (
+    CANCELLED, FAILED, MAX_ATTEMPTS, PENDING, REMOVED_LINK_BODY, SENT, Notification,
+)
+from tests.messaging import events
+
+NOW = datetime(2026, 11, 22, 10, 0, tzinfo=timezone.utc)
+
+
+def reset(**fields):
+    payload = events.password_reset_requested(**fields)
+    return Notification.password_reset(events.loaded("password_reset_requested", payload), NOW), payload
+
+
+def welcome(**fields):
+    payload = events.customer_registered(**fields)
+    return Notification.welcome(events.loaded("customer_registered", payload), NOW)
+
+
+def test_a_welcome_is_a_pending_email_to_the_customer_in_their_language():
+    notification = welcome(language="it", email="giulia@example.it")
+    assert (notification.kind, notification.channel, notification.recipient) == ("welcome", "email", "giulia@example.it")
+    assert (notification.status, notification.attempts, notification.next_attempt_at) == (PENDING, 0, NOW)
+    assert notification.language == "it" and notification.subject == "Benvenuto su Sportello"
+    assert notification.customer_id and notification.source_event_id
+
+
+def test_a_welcome_without_a_language_is_english():
+    payload = events.customer_registered()
+    del payload["language"]
+    notification = Notification.welcome(events.loaded("customer_registered", payload), NOW)
+    assert notification.language == "en" and notification.subject == "Welcome to Sportello"
+
+
+def test_a_password_reset_goes_by_email_or_by_sms_as_requested():
+    by_mail, payload = reset(channel="email")
+    assert (by_mail.channel, by_mail.recipient) == ("email", payload["email"])
+    assert payload["reset_url"] in by_mail.body
+    by_sms, payload = reset(channel="sms", phone="+393401234567")
+    assert (by_sms.channel, by_sms.recipient) == ("sms", "+393401234567")
+    assert payload["reset_url"] in by_sms.body
+
+
+def test_an_sms_reset_without_a_phone_goes_to_the_email_address_rather_than_nowhere():
+    notification, payload = reset(channel="sms", phone=None)
+    assert (notification.channel, notification.recipient) == ("email", payload["email"])
+
+
+def test_an_invitation_carries_the_activation_link_and_the_invitee_customer_id():
+    payload = events.employee_invited(language="en")
+    notification = Notification.employee_invitation(events.loaded("employee_invited", payload), NOW)
+    assert notification.customer_id == payload["customer_id"]
+    assert notification.recipient == payload["email"]
+    assert payload["activation_url"] in notification.body
+    assert "Paola Rossi invited you to represent Rossi Utensili S.r.l." in notification.body
+
+
+def test_a_failed_try_counts_and_backs_off_from_the_clock():
+    notification = welcome()
+    notification.delivery_failed("SMTPServerDisconnected: gone", NOW, backoff=lambda attempts: 30.0 * attempts)
+    assert (notification.status, notification.attempts) == (PENDING, 1)
+    assert notification.next_attempt_at == NOW + timedelta(seconds=30)
+    assert notification.last_error == "SMTPServerDisconnected: gone"
+    later = NOW + timedelta(minutes=5)
+    notification.delivery_failed("again", later, backoff=lambda attempts: 30.0 * attempts)
+    assert notification.attempts == 2 and notification.next_attempt_at == later + timedelta(seconds=60)
+
+
+def test_the_chassis_backoff_keeps_retries_within_its_cap():
+    notification = welcome()
+    for _ in range(MAX_ATTEMPTS - 1):
+        notification.delivery_failed("down", NOW, backoff=backoff_seconds)
+        assert NOW < notification.next_attempt_at <= NOW + timedelta(seconds=MAX_BACKOFF_SECONDS * 1.2)
+
+
+def test_after_the_last_attempt_the_notification_is_failed_and_its_secret_link_forgotten():
+    notification, payload = reset()
+    for attempt in range(1, MAX_ATTEMPTS):
+        notification.delivery_failed(f"refused #{attempt}", NOW, backoff=lambda a: 1.0)
+        assert notification.status == PENDING
+    notification.delivery_failed("refused #10", NOW, backoff=lambda a: 1.0)
+    assert (notification.status, notification.attempts) == (FAILED, MAX_ATTEMPTS)
+    assert notification.last_error == "refused #10"
+    assert payload["reset_url"] not in notification.body
+
+
+def test_sent_counts_the_try_and_keeps_a_welcome_but_not_a_reset_link():
+    kept = welcome()
+    kept.delivered(NOW)
+    assert (kept.status, kept.attempts, kept.sent_at, kept.locked_until) == (SENT, 1, NOW, None)
+    assert "Giulia" in kept.body
+    secret, payload = reset()
+    secret.delivered(NOW)
+    assert secret.body == REMOVED_LINK_BODY
+    assert secret.subject  # what was sent stays visible, the credential does not
+
+
+@pytest.mark.parametrize("status", [PENDING, SENT, FAILED])
+def test_erasure_removes_the_personal_data_and_keeps_the_row(status):
+    notification = welcome()
+    notification.status = status
+    notification.last_error = "550 <giulia@example.it> unknown"
+    notification.erase()
+    assert (notification.recipient, notification.subject, notification.body, notification.last_error) == ("", "", "", None)
+    assert notification.status == (CANCELLED if status == PENDING else status)
+    assert notification.kind == "welcome" and notification.customer_id
+
+
+def test_a_try_that_ends_after_the_erasure_records_nothing_personal():
+    failed = welcome()
+    failed.erase()
+    failed.delivery_failed("550 <giulia@example.it> unknown", NOW, backoff=lambda a: 1.0)
+    assert (failed.status, failed.last_error, failed.attempts) == (CANCELLED, None, 0)
+    sent = welcome()
+    sent.erase()
+    sent.delivered(NOW)  # it did go out: that is recorded, nothing else
+    assert (sent.status, sent.recipient, sent.body) == (SENT, "", "")
