@@ -7,10 +7,11 @@ from gateway.routes.accounts import AccountsRoutes
 from gateway.routes.auth import AuthRoutes
 from gateway.routes.catalog import CatalogRoutes
 from gateway.routes.health import HealthRoutes
+from gateway.routes.orders import CartRoutes, OrderRoutes
 from services.chassis.observability import RequestContext
 
 
-class GatewayService(HealthRoutes, AuthRoutes, AccountsRoutes, CatalogRoutes):
+class GatewayService(HealthRoutes, AuthRoutes, AccountsRoutes, CatalogRoutes, CartRoutes, OrderRoutes):
     name = "gateway"
 
     config = Config()

@@ -1,3 +1,273 @@
 """The orders service's wire contracts: RPC in/out and event payloads."""
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-EVENT_SCHEMAS: dict = {}
+from services.chassis.events import EventSchema, Money
+
+QUANTITY = validate.Range(min=1, max=9999, error="From 1 to 9999.")
+TEXT_200 = validate.Length(max=200)
+
+
+def money(amount_attr: str, currency_attr: str = "currency"):
+    return fields.Function(lambda obj: {"amount": str(getattr(obj, amount_attr)),
+                                        "currency": getattr(obj, currency_attr)})
+
+
+class Address(Schema):
+    name = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    street = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    postal_code = fields.String(required=True, validate=validate.Length(min=1, max=20))
+    city = fields.String(required=True, validate=validate.Length(min=1, max=100))
+    country = fields.String(required=True, validate=validate.Regexp(r"^[A-Z]{2}$", error="ISO 3166 code, e.g. IT."))
+    phone = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=20))
+
+
+class Billing(Schema):
+    company_name = fields.String(allow_none=True, validate=TEXT_200)
+    vat_number = fields.String(allow_none=True, validate=validate.Length(max=40))
+    fiscal_code = fields.String(allow_none=True, validate=validate.Length(max=40))
+    street = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    postal_code = fields.String(required=True, validate=validate.Length(min=1, max=20))
+    city = fields.String(required=True, validate=validate.Length(min=1, max=100))
+    country = fields.String(required=True, validate=validate.Regexp(r"^[A-Z]{2}$", error="ISO 3166 code, e.g. IT."))
+    sdi_code = fields.String(allow_none=True, validate=validate.Length(max=7))
+    pec = fields.Email(allow_none=True)
+    invoice_email = fields.Email(allow_none=True)
+
+
+class NewCart(Schema):
+    name = fields.String(load_default="Cart", validate=validate.Length(min=1, max=100))
+    note = fields.String(load_default="", validate=validate.Length(max=2000))
+
+
+class CartChanges(Schema):
+    name = fields.String(validate=validate.Length(min=1, max=100))
+    note = fields.String(validate=validate.Length(max=2000))
+
+
+class NewItem(Schema):
+    code = fields.String(validate=validate.Length(min=1, max=64))
+    service_id = fields.String(validate=validate.Length(min=1, max=36))
+    quantity = fields.Integer(load_default=1, validate=QUANTITY, strict=True)
+    form = fields.Dict(keys=fields.String(), load_default=None, allow_none=True)
+
+    @validates_schema
+    def product_or_service(self, data, **kwargs):
+        if ("code" in data) == ("service_id" in data):
+            raise ValidationError("Give a product code or a service id.", field_name="code")
+        if "code" in data and data.get("form"):
+            raise ValidationError("Only services have forms.", field_name="form")
+
+
+class QuantityChange(Schema):
+    quantity = fields.Integer(required=True, validate=QUANTITY, strict=True)
+
+
+class CartLine(Schema):
+    id = fields.String()
+    kind = fields.String()
+    reference = fields.String()
+    name = fields.String()
+    quantity = fields.Integer()
+    unit_price = money("unit_price")
+    vat_rate = fields.Decimal(as_string=True)
+    form = fields.Dict(allow_none=True)
+    stale = fields.Boolean(metadata={"description": "The catalog price now differs: refresh prices."})
+    catalog_price = fields.Function(lambda l: {"amount": str(l.catalog_price), "currency": l.currency}
+                                    if l.catalog_price is not None else None)
+    unavailable = fields.Boolean()
+
+
+class Totals(Schema):
+    net = money("net")
+    vat = money("vat")
+    shipping = money("shipping")
+    total = money("total")
+
+
+class Cart(Schema):
+    id = fields.String()
+    name = fields.String()
+    note = fields.String()
+    status = fields.String()
+    lines = fields.List(fields.Nested(CartLine))
+    has_stale_prices = fields.Function(lambda c: any(l.stale for l in c.lines))
+    totals = fields.Function(lambda c: Totals().dump(c.totals()))
+    created_at = fields.AwareDateTime()
+    updated_at = fields.AwareDateTime()
+
+
+class AddedItem(Schema):
+    cart = fields.Nested(Cart)
+    line_id = fields.String()
+
+
+class PriceChange(Schema):
+    line_id = fields.String()
+    reference = fields.String()
+    name = fields.String()
+    old_price = fields.Decimal(as_string=True)
+    new_price = fields.Decimal(as_string=True)
+    currency = fields.String()
+
+
+class RefreshResult(Schema):
+    cart = fields.Nested(Cart)
+    changes = fields.List(fields.Nested(PriceChange))
+
+
+class CheckoutPreview(Schema):
+    cart = fields.Nested(Cart)
+    totals = fields.Function(lambda p: Totals().dump(p["totals"]))
+    ready = fields.Boolean()
+
+
+class Checkout(Schema):
+    billing = fields.Nested(Billing, load_default=None, allow_none=True,
+                            metadata={"description": "Defaults to the billing data of the account."})
+    shipping_address = fields.Nested(Address, required=True)
+    payment_method = fields.String(required=True, validate=validate.OneOf(("bank_transfer", "cash_on_delivery")))
+    idempotency_key = fields.String(load_default=None, allow_none=True, validate=validate.Length(min=8, max=100))
+
+
+class OrderLine(Schema):
+    position = fields.Integer()
+    kind = fields.String()
+    reference = fields.String()
+    name = fields.String()
+    quantity = fields.Integer()
+    unit_price = fields.Function(lambda l: str(l.unit_price))
+    vat_rate = fields.Decimal(as_string=True)
+    net_amount = fields.Decimal(as_string=True)
+    vat_amount = fields.Decimal(as_string=True)
+    form = fields.Dict(allow_none=True)
+
+
+class StatusChange(Schema):
+    status = fields.String()
+    at = fields.AwareDateTime()
+    note = fields.String(allow_none=True)
+
+
+class OrderSummary(Schema):
+    number = fields.String()
+    status = fields.String()
+    customer_status = fields.String()
+    payment_status = fields.String()
+    total = money("total")
+    placed_at = fields.AwareDateTime()
+
+
+class Order(OrderSummary):
+    payment_method = fields.String()
+    carrier = fields.String(allow_none=True)
+    tracking_number = fields.String(allow_none=True)
+    currency = fields.String()
+    net_total = fields.Decimal(as_string=True)
+    vat_total = fields.Decimal(as_string=True)
+    shipping_total = fields.Decimal(as_string=True)
+    billing = fields.Dict()
+    shipping_address = fields.Dict()
+    lines = fields.List(fields.Nested(OrderLine))
+    history = fields.List(fields.Nested(StatusChange))
+    delivered_at = fields.AwareDateTime(allow_none=True)
+
+
+class OrderQuery(Schema):
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100000))
+    per_page = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
+    status = fields.String(load_default=None, validate=validate.OneOf(
+        ("placed", "processing", "fulfilled", "delivered", "cancelled")))
+
+
+class OrderPage(Schema):
+    items = fields.List(fields.Nested(OrderSummary))
+    page = fields.Integer()
+    per_page = fields.Integer()
+    total = fields.Integer()
+    pages = fields.Integer()
+
+
+class StatusCommand(Schema):
+    status = fields.String(required=True, validate=validate.OneOf(("processing", "fulfilled", "delivered", "cancelled")))
+    note = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=2000))
+    carrier = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=100))
+    tracking_number = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=100))
+
+    @validates_schema
+    def shipment_details(self, data, **kwargs):
+        if data["status"] == "fulfilled" and not (data.get("carrier") and data.get("tracking_number")):
+            raise ValidationError("A shipped order needs its carrier and tracking number.", field_name="carrier")
+
+
+class PaymentCommand(Schema):
+    amount = fields.Decimal(required=True, places=2, validate=validate.Range(min=0.01, max=10_000_000))
+    reference = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=100))
+
+
+# -- events ----------------------------------------------------------------------------------
+class OrderLinePayload(Schema):
+    position = fields.Integer(required=True)
+    kind = fields.String(required=True)
+    reference = fields.String(required=True)
+    name = fields.String(required=True)
+    quantity = fields.Integer(required=True)
+    unit_price = fields.Nested(Money, required=True)
+    vat_rate = fields.Decimal(required=True, as_string=True)
+
+
+class OrderPlaced(EventSchema):
+    order_number = fields.String(required=True)
+    customer_id = fields.String(required=True)
+    company_id = fields.String(allow_none=True, load_default=None)
+    customer_kind = fields.String(required=True)
+    email = fields.Email(allow_none=True, load_default=None)
+    payment_method = fields.String(required=True)
+    total = fields.Nested(Money, required=True)
+    lines = fields.List(fields.Nested(OrderLinePayload), required=True)
+
+
+class OrderStatusChanged(EventSchema):
+    order_number = fields.String(required=True)
+    customer_id = fields.String(required=True)
+    previous_status = fields.String(required=True)
+    status = fields.String(required=True)
+    customer_status = fields.String(required=True)
+    carrier = fields.String(allow_none=True, load_default=None)
+    tracking_number = fields.String(allow_none=True, load_default=None)
+
+
+class OrderDelivered(EventSchema):
+    order_number = fields.String(required=True)
+    customer_id = fields.String(required=True)
+    company_id = fields.String(allow_none=True, load_default=None)
+    customer_kind = fields.String(required=True)
+    delivered_at = fields.AwareDateTime(required=True)
+    lines = fields.List(fields.Nested(OrderLinePayload), required=True)
+
+
+class OrderCancelled(EventSchema):
+    order_number = fields.String(required=True)
+    customer_id = fields.String(required=True)
+    reason = fields.String(allow_none=True, load_default=None)
+
+
+class OrderPaid(EventSchema):
+    order_number = fields.String(required=True)
+    customer_id = fields.String(required=True)
+    amount = fields.Nested(Money, required=True)
+
+
+class ProductPriceChanged(EventSchema):
+    """catalog.product_price_changed as orders reads it."""
+
+    code = fields.String(required=True)
+    new_price = fields.Nested(Money, required=True)
+
+
+EVENT_SCHEMAS = {
+    "order_placed": OrderPlaced,
+    "order_status_changed": OrderStatusChanged,
+    "order_delivered": OrderDelivered,
+    "order_cancelled": OrderCancelled,
+    "order_paid": OrderPaid,
+}

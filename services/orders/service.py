@@ -1,8 +1,120 @@
+"""The orders service: RPC entrypoints and event handlers only; each is schema in, one use case, schema out."""
+from services.chassis.auth import Caller
+from services.chassis.clock import Clock
+from services.chassis.events import consume
+from services.chassis.rpc import rpc
 from services.chassis.service import ServiceBase
-from services.orders.dependencies import orders_database
+from services.orders import schemas
+from services.orders.adapters.printing import order_html
+from services.orders.dependencies import Accounts, Catalog, orders_database
+from services.orders.usecases import carts, checkout, orders
 
 
 class OrdersService(ServiceBase):
     name = "orders"
 
     db = orders_database()
+    clock = Clock()
+    caller = Caller()
+    catalog = Catalog()
+    accounts = Accounts()
+
+    # -- carts -----------------------------------------------------------------------------
+    @rpc
+    def list_carts(self):
+        return schemas.Cart(many=True).dump(carts.list_carts(self.db, self.caller.require()))
+
+    @rpc
+    def create_cart(self, payload):
+        cart = carts.create_cart(self.db, self.caller.require(), schemas.NewCart().load(payload), self.clock)
+        return schemas.Cart().dump(cart)
+
+    @rpc
+    def get_cart(self, cart_id):
+        return schemas.Cart().dump(carts.owned_cart(self.db, self.caller.require(), cart_id))
+
+    @rpc
+    def update_cart(self, cart_id, payload):
+        changes = schemas.CartChanges().load(payload)
+        return schemas.Cart().dump(carts.update_cart(self.db, self.caller.require(), cart_id, changes, self.clock))
+
+    @rpc
+    def delete_cart(self, cart_id):
+        carts.delete_cart(self.db, self.caller.require(), cart_id)
+
+    @rpc
+    def activate_cart(self, cart_id):
+        return schemas.Cart().dump(carts.activate_cart(self.db, self.caller.require(), cart_id, self.clock))
+
+    @rpc
+    def deactivate_cart(self, cart_id):
+        return schemas.Cart().dump(carts.deactivate_cart(self.db, self.caller.require(), cart_id, self.clock))
+
+    @rpc
+    def add_item(self, cart_id, payload):
+        item = schemas.NewItem().load(payload)
+        cart, line = carts.add_item(self.db, self.caller.require(), cart_id, item, self.catalog, self.clock)
+        return schemas.AddedItem().dump({"cart": cart, "line_id": line.id})
+
+    @rpc
+    def set_quantity(self, cart_id, line_id, payload):
+        quantity = schemas.QuantityChange().load(payload)["quantity"]
+        cart = carts.set_quantity(self.db, self.caller.require(), cart_id, line_id, quantity, self.clock)
+        return schemas.Cart().dump(cart)
+
+    @rpc
+    def remove_item(self, cart_id, line_id):
+        return schemas.Cart().dump(carts.remove_item(self.db, self.caller.require(), cart_id, line_id, self.clock))
+
+    @rpc
+    def refresh_prices(self, cart_id):
+        cart, changes = carts.refresh_prices(self.db, self.caller.require(), cart_id, self.catalog, self.clock)
+        return schemas.RefreshResult().dump({"cart": cart, "changes": changes})
+
+    # -- checkout and orders ---------------------------------------------------------------
+    @rpc
+    def preview_checkout(self, cart_id):
+        return schemas.CheckoutPreview().dump(checkout.preview(self.db, self.caller.require(), cart_id, self.catalog))
+
+    @rpc
+    def checkout(self, cart_id, payload):
+        command = schemas.Checkout().load(payload)
+        order = checkout.checkout(self.db, self.caller.require(), cart_id, command, self.catalog, self.accounts,
+                                  self.clock)
+        return schemas.Order().dump(order)
+
+    @rpc
+    def list_orders(self, query):
+        page = orders.list_orders(self.db, self.caller.require(), schemas.OrderQuery().load(query))
+        return schemas.OrderPage().dump(page)
+
+    @rpc
+    def get_order(self, number):
+        return schemas.Order().dump(orders.get_order(self.db, self.caller.require(), number))
+
+    @rpc
+    def print_order(self, number):
+        return order_html(orders.get_order(self.db, self.caller.require(), number))
+
+    # -- staff ------------------------------------------------------------------------------
+    @rpc
+    def staff_list_orders(self, query):
+        self.caller.require_staff()
+        return schemas.OrderPage().dump(orders.staff_list_orders(self.db, schemas.OrderQuery().load(query)))
+
+    @rpc
+    def staff_change_status(self, number, payload):
+        self.caller.require_staff()
+        order = orders.change_status(self.db, number, schemas.StatusCommand().load(payload), self.clock)
+        return schemas.Order().dump(order)
+
+    @rpc
+    def staff_record_payment(self, number, payload):
+        self.caller.require_staff()
+        order = orders.record_payment(self.db, number, schemas.PaymentCommand().load(payload), self.clock)
+        return schemas.Order().dump(order)
+
+    # -- events -----------------------------------------------------------------------------
+    @consume("catalog", "product_price_changed", schemas.ProductPriceChanged)
+    def handle_product_price_changed(self, event):
+        carts.note_price_change(self.db, event)

@@ -1,0 +1,80 @@
+"""Queries of the orders database."""
+from __future__ import annotations
+
+from sqlalchemy import func, or_, select
+
+from services.chassis.tables import next_counter
+from services.orders.domain.model import Cart, CartLine, Order
+
+
+class Carts:
+    def __init__(self, session):
+        self.session = session
+
+    def add(self, cart: Cart) -> None:
+        self.session.add(cart)
+
+    def owned(self, cart_id: str, owner_id: str, lock: bool = False) -> Cart | None:
+        query = select(Cart).where(Cart.id == cart_id, Cart.owner_id == owner_id)
+        if lock:
+            query = query.with_for_update()
+        return self.session.execute(query).scalar_one_or_none()
+
+    def of_owner(self, owner_id: str) -> list[Cart]:
+        return list(self.session.execute(
+            select(Cart).where(Cart.owner_id == owner_id).order_by(Cart.updated_at.desc())
+        ).scalars())
+
+    def active(self, owner_id: str) -> Cart | None:
+        return self.session.execute(
+            select(Cart).where(Cart.owner_id == owner_id, Cart.status == "active")
+        ).scalars().first()
+
+    def delete(self, cart: Cart) -> None:
+        self.session.delete(cart)
+
+    def open_with_product(self, code: str) -> list[Cart]:
+        return list(self.session.execute(
+            select(Cart).join(CartLine).where(CartLine.reference == code, Cart.status != "purchased").distinct()
+        ).scalars())
+
+
+class Orders:
+    def __init__(self, session):
+        self.session = session
+
+    def add(self, order: Order) -> None:
+        self.session.add(order)
+
+    def by_number(self, number: str) -> Order | None:
+        return self.session.execute(select(Order).where(Order.number == number)).scalar_one_or_none()
+
+    def by_idempotency_key(self, owner_id: str, key: str) -> Order | None:
+        return self.session.execute(
+            select(Order).where(Order.owner_id == owner_id, Order.idempotency_key == key)
+        ).scalar_one_or_none()
+
+    def visible(self, customer_id: str, company_id: str | None, status: str | None, page: int, per_page: int):
+        """(orders on the page, total) of one customer, or of their whole company."""
+        condition = Order.owner_id == customer_id
+        if company_id is not None:
+            condition = or_(condition, Order.company_id == company_id)
+        return self._page(condition, status, page, per_page)
+
+    def all(self, status: str | None, page: int, per_page: int):
+        return self._page(None, status, page, per_page)
+
+    def _page(self, condition, status, page, per_page):
+        query = select(Order)
+        if condition is not None:
+            query = query.where(condition)
+        if status:
+            query = query.where(Order.status == status)
+        total = self.session.execute(select(func.count()).select_from(query.subquery())).scalar_one()
+        rows = self.session.execute(
+            query.order_by(Order.placed_at.desc()).offset((page - 1) * per_page).limit(per_page)
+        ).scalars().all()
+        return list(rows), total
+
+    def next_number(self, year: int) -> str:
+        return f"ORD-{year}-{next_counter(self.session, f'order-{year}'):06d}"

@@ -1,1 +1,0 @@
-"""The orders service's commands, one function each (they arrive with the orders issue)."""

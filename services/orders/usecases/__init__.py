@@ -1,0 +1,1 @@
+"""Orders commands, one function each, grouped by subject; each takes a unit of work."""

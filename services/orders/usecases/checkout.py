@@ -1,0 +1,81 @@
+"""From cart to order: preview, then place exactly once."""
+from __future__ import annotations
+
+from sqlalchemy.exc import IntegrityError
+
+from services.chassis.auth import Identity
+from services.orders.adapters.repositories import Orders
+from services.orders.domain.access import ensure_may_buy
+from services.orders.domain.errors import BillingMissing, CartPurchased, PricesChanged
+from services.orders.domain.model import Cart, Order
+from services.orders.usecases.carts import owned_cart
+
+BILLING_REQUIRED = ("street", "postal_code", "city", "country")
+
+
+def _check_catalog_prices(uow, caller: Identity, cart_id: str, catalog) -> dict:
+    """The catalog's current prices for the cart's products (asked without holding the database)."""
+    cart = owned_cart(uow, caller, cart_id)
+    cart.ensure_editable()
+    codes = [l.reference for l in cart.lines if l.kind == "product"]
+    uow.rollback()
+    return {code: (item.price if item else None) for code, item in catalog.products(codes).items()}
+
+
+def _apply_prices(cart: Cart, current: dict) -> None:
+    for line in cart.lines:
+        if line.kind == "product" and line.reference in current:
+            price = current[line.reference]
+            line.unavailable = price is None
+            if price is not None:
+                line.catalog_price = price if price != line.unit_price else None
+
+
+def preview(uow, caller: Identity, cart_id: str, catalog) -> dict:
+    """Totals as they would be charged, with any line whose price changed marked stale."""
+    current = _check_catalog_prices(uow, caller, cart_id, catalog)
+    cart = owned_cart(uow, caller, cart_id)
+    _apply_prices(cart, current)
+    uow.commit()  # stale marks are worth keeping: the cart shows them from now on
+    return {"cart": cart, "totals": cart.totals(), "ready": bool(cart.lines) and not any(
+        l.stale or l.unavailable for l in cart.lines)}
+
+
+def billing_for(command: dict, accounts) -> dict:
+    billing = command.get("billing") or accounts.billing()
+    if not billing or any(not billing.get(name) for name in BILLING_REQUIRED):
+        raise BillingMissing("Complete your billing data, or send it with the checkout.",
+                             fields={"billing": ["Street, postal code, city and country are needed."]})
+    return billing
+
+
+def checkout(uow, caller: Identity, cart_id: str, command: dict, catalog, accounts, clock) -> Order:
+    """Place the order. The same Idempotency-Key returns the same order; a cart is ordered once."""
+    ensure_may_buy(caller.company_id, caller.company_role)
+    orders, key = Orders(uow.session), command.get("idempotency_key")
+    if key:
+        existing = orders.by_idempotency_key(caller.customer_id, key)
+        if existing is not None:
+            return existing
+    current = _check_catalog_prices(uow, caller, cart_id, catalog)
+    billing = dict(billing_for(command, accounts), contact_email=accounts.contact_email())
+    cart = owned_cart(uow, caller, cart_id, lock=True)
+    _apply_prices(cart, current)
+    now = clock()
+    try:
+        order = Order.place(cart, now, number=orders.next_number(now.year), customer_kind=caller.kind,
+                            billing=billing, shipping_address=command["shipping_address"],
+                            payment_method=command["payment_method"], idempotency_key=key)
+    except PricesChanged:
+        uow.commit()  # keep the stale marks, then tell the customer
+        raise
+    orders.add(order)
+    try:
+        uow.commit()
+    except IntegrityError:  # a concurrent checkout of this cart, or with this key, won
+        uow.rollback()
+        existing = orders.by_idempotency_key(caller.customer_id, key) if key else None
+        if existing is not None:
+            return existing
+        raise CartPurchased("This cart was just ordered.") from None
+    return order

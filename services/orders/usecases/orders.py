@@ -1,0 +1,54 @@
+"""Orders as the customer sees them, and as staff move them along."""
+from __future__ import annotations
+
+from services.chassis.auth import Identity
+from services.orders.adapters.repositories import Orders
+from services.orders.domain.access import may_see_order
+from services.orders.domain.errors import OrderNotFound
+from services.orders.domain.model import Order
+
+
+def list_orders(uow, caller: Identity, query: dict) -> dict:
+    rows, total = Orders(uow.session).visible(caller.customer_id, caller.company_id, query.get("status"),
+                                              query["page"], query["per_page"])
+    return page_of(rows, total, query)
+
+
+def page_of(rows, total: int, query: dict) -> dict:
+    per_page = query["per_page"]
+    return {"items": rows, "page": query["page"], "per_page": per_page, "total": total,
+            "pages": (total + per_page - 1) // per_page}
+
+
+def get_order(uow, caller: Identity, number: str) -> Order:
+    order = Orders(uow.session).by_number(number)
+    if order is None or not may_see_order(order, caller.customer_id, caller.company_id):
+        raise OrderNotFound("No such order.")  # 404 also for other people's orders: nothing leaks
+    return order
+
+
+def staff_list_orders(uow, query: dict) -> dict:
+    rows, total = Orders(uow.session).all(query.get("status"), query["page"], query["per_page"])
+    return page_of(rows, total, query)
+
+
+def staff_order(uow, number: str) -> Order:
+    order = Orders(uow.session).by_number(number)
+    if order is None:
+        raise OrderNotFound("No such order.")
+    return order
+
+
+def change_status(uow, number: str, command: dict, clock) -> Order:
+    order = staff_order(uow, number)
+    order.move_to(command["status"], clock(), note=command.get("note"), carrier=command.get("carrier"),
+                  tracking_number=command.get("tracking_number"))
+    uow.commit()
+    return order
+
+
+def record_payment(uow, number: str, command: dict, clock) -> Order:
+    order = staff_order(uow, number)
+    order.record_payment(command["amount"], command.get("reference"), clock())
+    uow.commit()
+    return order
