@@ -7,11 +7,13 @@ from gateway.routes.accounts import AccountsRoutes
 from gateway.routes.auth import AuthRoutes
 from gateway.routes.catalog import CatalogRoutes
 from gateway.routes.health import HealthRoutes
+from gateway.routes.messages import MessageRoutes
 from gateway.routes.orders import CartRoutes, OrderRoutes
 from services.chassis.observability import RequestContext
 
 
-class GatewayService(HealthRoutes, AuthRoutes, AccountsRoutes, CatalogRoutes, CartRoutes, OrderRoutes):
+class GatewayService(HealthRoutes, AuthRoutes, AccountsRoutes, CatalogRoutes, CartRoutes, OrderRoutes,
+                     MessageRoutes):
     name = "gateway"
 
     config = Config()

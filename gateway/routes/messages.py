@@ -1,0 +1,2 @@
+class MessageRoutes:
+    """The message desk's routes (filled by the messaging issue)."""
