@@ -8,12 +8,12 @@ from gateway.routes.auth import AuthRoutes
 from gateway.routes.catalog import CatalogRoutes
 from gateway.routes.health import HealthRoutes
 from gateway.routes.messages import MessageRoutes
-from gateway.routes.orders import CartRoutes, OrderRoutes
+from gateway.routes.orders import CartRoutes, OrderRoutes, QuoteRoutes
 from services.chassis.observability import RequestContext
 
 
 class GatewayService(HealthRoutes, AuthRoutes, AccountsRoutes, CatalogRoutes, CartRoutes, OrderRoutes,
-                     MessageRoutes):
+                     QuoteRoutes, MessageRoutes):
     name = "gateway"
 
     config = Config()

@@ -123,3 +123,58 @@ class OrderRoutes:
            problem_statuses=(404, 409))
     def staff_record_payment(self, request, number, body):
         return call(self.orders, "staff_record_payment", number, schemas.PaymentCommand().dump(body))
+
+
+class QuoteRoutes:
+    @route("GET", "/api/v1/quote-cart", auth="customer", response=schemas.Quote,
+           summary="My quote cart (services sold on quote)", tags=("quotes",))
+    def get_quote_cart(self, request):
+        return call(self.orders, "get_quote_cart")
+
+    @route("POST", "/api/v1/quote-cart/items", auth="customer", body=schemas.QuoteItem, response=schemas.Quote,
+           status=201, summary="Add a service with its filled form", tags=("quotes",), problem_statuses=(404, 409))
+    def add_to_quote_cart(self, request, body):
+        return call(self.orders, "add_to_quote_cart", body)
+
+    @route("DELETE", "/api/v1/quote-cart/items/<line_id>", auth="customer", response=schemas.Quote,
+           summary="Remove a line from the quote cart", tags=("quotes",), problem_statuses=(404, 409))
+    def remove_from_quote_cart(self, request, line_id):
+        return call(self.orders, "remove_from_quote_cart", line_id)
+
+    @route("POST", "/api/v1/quote-cart/request", auth="customer", body=schemas.QuoteRequest, response=schemas.Quote,
+           status=201, summary="Ask for a quote (a confirmation mail follows)", tags=("quotes",),
+           problem_statuses=(409,))
+    def request_quote(self, request, body):
+        return call(self.orders, "request_quote", body)
+
+    @route("GET", "/api/v1/quotes", auth="customer", response=schemas.Quote, many=True, summary="My quotes",
+           tags=("quotes",))
+    def list_quotes(self, request):
+        return call(self.orders, "list_quotes")
+
+    @route("GET", "/api/v1/quotes/<number>", auth="customer", response=schemas.Quote, summary="One of my quotes",
+           tags=("quotes",), problem_statuses=(404,))
+    def get_quote(self, request, number):
+        return call(self.orders, "get_quote", number)
+
+    @route("POST", "/api/v1/quotes/<number>/accept", auth="customer", response=schemas.AcceptedQuote,
+           summary="Accept a priced quote: it becomes a cart at the quoted prices", tags=("quotes",),
+           problem_statuses=(404, 409))
+    def accept_quote(self, request, number):
+        return call(self.orders, "accept_quote", number)
+
+    @route("POST", "/api/v1/quotes/<number>/decline", auth="customer", response=schemas.Quote,
+           summary="Decline a quote", tags=("quotes",), problem_statuses=(404, 409))
+    def decline_quote(self, request, number):
+        return call(self.orders, "decline_quote", number)
+
+    @route("GET", "/api/v1/staff/quotes", auth="staff", query=schemas.QuoteQuery, response=schemas.Quote, many=True,
+           summary="Quote requests", tags=("staff",))
+    def staff_list_quotes(self, request, query):
+        return call(self.orders, "staff_list_quotes", query)
+
+    @route("POST", "/api/v1/staff/quotes/<number>/price", auth="staff", body=schemas.QuotePricing,
+           response=schemas.Quote, summary="Price a quote (line prices, validity, note)", tags=("staff",),
+           problem_statuses=(404, 409))
+    def staff_price_quote(self, request, number, body):
+        return call(self.orders, "staff_price_quote", number, schemas.QuotePricing().dump(body))

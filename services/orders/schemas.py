@@ -200,8 +200,64 @@ class StatusCommand(Schema):
 
 
 class PaymentCommand(Schema):
-    amount = fields.Decimal(required=True, places=2, validate=validate.Range(min=0.01, max=10_000_000))
+    amount = fields.Decimal(required=True, places=2, as_string=True, validate=validate.Range(min=0.01, max=10_000_000))
     reference = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=100))
+
+
+# -- quotes ----------------------------------------------------------------------------------
+class QuoteItem(Schema):
+    service_id = fields.String(required=True, validate=validate.Length(min=1, max=36))
+    quantity = fields.Integer(load_default=1, validate=QUANTITY, strict=True)
+    form = fields.Dict(keys=fields.String(), load_default=None, allow_none=True)
+
+
+class QuoteRequest(Schema):
+    message = fields.String(load_default="", validate=validate.Length(max=5000))
+
+
+class QuoteLine(Schema):
+    id = fields.String()
+    service_id = fields.String()
+    name = fields.String()
+    form = fields.Dict()
+    quantity = fields.Integer()
+    unit_price = fields.Function(lambda l: {"amount": str(l.unit_price), "currency": l.currency}
+                                 if l.unit_price is not None else None)
+    vat_rate = fields.Decimal(as_string=True)
+
+
+class Quote(Schema):
+    number = fields.String(allow_none=True)
+    status = fields.String()
+    message = fields.String()
+    staff_note = fields.String(allow_none=True)
+    valid_until = fields.Date(allow_none=True)
+    lines = fields.List(fields.Nested(QuoteLine))
+    totals = fields.Function(lambda q: Totals().dump(q.totals()) if q.status not in ("draft", "requested") else None)
+    cart_id = fields.String(allow_none=True)
+    requested_at = fields.AwareDateTime(allow_none=True)
+    priced_at = fields.AwareDateTime(allow_none=True)
+
+
+class AcceptedQuote(Schema):
+    quote = fields.Nested(Quote)
+    cart = fields.Nested(Cart)
+
+
+class LinePrice(Schema):
+    line_id = fields.String(required=True)
+    unit_price = fields.Decimal(required=True, places=2, as_string=True, validate=validate.Range(min=0, max=10_000_000))
+
+
+class QuotePricing(Schema):
+    lines = fields.List(fields.Nested(LinePrice), required=True, validate=validate.Length(min=1, max=500))
+    valid_until = fields.Date(required=True)
+    note = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=5000))
+
+
+class QuoteQuery(Schema):
+    status = fields.String(load_default=None, validate=validate.OneOf(
+        ("requested", "priced", "accepted", "ordered", "declined", "expired")))
 
 
 # -- events ----------------------------------------------------------------------------------
@@ -264,7 +320,25 @@ class ProductPriceChanged(EventSchema):
     new_price = fields.Nested(Money, required=True)
 
 
+class QuoteRequested(EventSchema):
+    quote_number = fields.String(required=True)
+    customer_id = fields.String(required=True)
+    email = fields.Email(required=True)
+    message = fields.String(required=True)
+    lines = fields.List(fields.Dict(), required=True)
+
+
+class QuotePriced(EventSchema):
+    quote_number = fields.String(required=True)
+    customer_id = fields.String(required=True)
+    email = fields.Email(required=True)
+    valid_until = fields.Date(required=True)
+    total = fields.Nested(Money, required=True)
+
+
 EVENT_SCHEMAS = {
+    "quote_requested": QuoteRequested,
+    "quote_priced": QuotePriced,
     "order_placed": OrderPlaced,
     "order_status_changed": OrderStatusChanged,
     "order_delivered": OrderDelivered,

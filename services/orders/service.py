@@ -7,7 +7,7 @@ from services.chassis.service import ServiceBase
 from services.orders import schemas
 from services.orders.adapters.printing import order_html
 from services.orders.dependencies import Accounts, Catalog, orders_database
-from services.orders.usecases import carts, checkout, orders
+from services.orders.usecases import carts, checkout, orders, quotes
 
 
 class OrdersService(ServiceBase):
@@ -118,3 +118,53 @@ class OrdersService(ServiceBase):
     @consume("catalog", "product_price_changed", schemas.ProductPriceChanged)
     def handle_product_price_changed(self, event):
         carts.note_price_change(self.db, event)
+
+    # -- quotes -----------------------------------------------------------------------------
+    @rpc
+    def get_quote_cart(self):
+        return schemas.Quote().dump(quotes.quote_cart(self.db, self.caller.require(), self.clock))
+
+    @rpc
+    def add_to_quote_cart(self, payload):
+        item = schemas.QuoteItem().load(payload)
+        draft = quotes.add_to_quote_cart(self.db, self.caller.require(), item, self.catalog, self.clock)
+        return schemas.Quote().dump(draft)
+
+    @rpc
+    def remove_from_quote_cart(self, line_id):
+        return schemas.Quote().dump(quotes.remove_from_quote_cart(self.db, self.caller.require(), line_id, self.clock))
+
+    @rpc
+    def request_quote(self, payload):
+        message = schemas.QuoteRequest().load(payload)["message"]
+        quote = quotes.request_quote(self.db, self.caller.require(), message, self.accounts, self.clock)
+        return schemas.Quote().dump(quote)
+
+    @rpc
+    def list_quotes(self):
+        return schemas.Quote(many=True).dump(quotes.list_quotes(self.db, self.caller.require(), self.clock))
+
+    @rpc
+    def get_quote(self, number):
+        return schemas.Quote().dump(quotes.get_quote(self.db, self.caller.require(), number, self.clock))
+
+    @rpc
+    def accept_quote(self, number):
+        quote, cart = quotes.accept_quote(self.db, self.caller.require(), number, self.clock)
+        return schemas.AcceptedQuote().dump({"quote": quote, "cart": cart})
+
+    @rpc
+    def decline_quote(self, number):
+        return schemas.Quote().dump(quotes.decline_quote(self.db, self.caller.require(), number, self.clock))
+
+    @rpc
+    def staff_list_quotes(self, query):
+        self.caller.require_staff()
+        status = schemas.QuoteQuery().load(query)["status"]
+        return schemas.Quote(many=True).dump(quotes.staff_list_quotes(self.db, status, self.clock))
+
+    @rpc
+    def staff_price_quote(self, number, payload):
+        self.caller.require_staff()
+        quote = quotes.price_quote(self.db, number, schemas.QuotePricing().load(payload), self.clock)
+        return schemas.Quote().dump(quote)

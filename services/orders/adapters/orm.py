@@ -1,10 +1,11 @@
 """Tables of the orders database and their mapping to the domain model."""
-from sqlalchemy import (JSON, Boolean, Column, ForeignKey, Index, Integer, MetaData, Numeric, String, Table, Text,
-                        UniqueConstraint)
+from sqlalchemy import (JSON, Boolean, Column, Date, ForeignKey, Index, Integer, MetaData, Numeric, String, Table,
+                        Text, UniqueConstraint)
 from sqlalchemy.orm import registry, relationship
 
 from services.chassis.tables import UtcDateTime
 from services.orders.domain.model import Cart, CartLine, Order, OrderLine, Payment, StatusChange
+from services.orders.domain.quotes import Quote, QuoteLine
 
 metadata = MetaData()
 mapper_registry = registry(metadata=metadata)
@@ -21,6 +22,7 @@ carts = Table(
     Column("status", String(20), nullable=False),
     Column("created_at", UtcDateTime, nullable=False),
     Column("updated_at", UtcDateTime, nullable=False),
+    Column("quote_id", String(36), nullable=True),
     Index("ix_carts_owner_status", "owner_id", "status"),
 )
 
@@ -108,6 +110,43 @@ order_payments = Table(
     Column("at", UtcDateTime, nullable=False),
 )
 
+quotes = Table(
+    "quotes", metadata,
+    Column("id", String(36), primary_key=True),
+    Column("number", String(20), nullable=True, unique=True),
+    Column("owner_id", String(36), nullable=False),
+    Column("company_id", String(36), nullable=True),
+    Column("status", String(20), nullable=False),
+    Column("message", Text, nullable=False),
+    Column("contact_email", String(254), nullable=True),
+    Column("staff_note", Text, nullable=True),
+    Column("valid_until", Date, nullable=True),
+    Column("cart_id", String(36), nullable=True),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("requested_at", UtcDateTime, nullable=True),
+    Column("priced_at", UtcDateTime, nullable=True),
+    Index("ix_quotes_owner_status", "owner_id", "status"),
+)
+
+quote_lines = Table(
+    "quote_lines", metadata,
+    Column("id", String(36), primary_key=True),
+    Column("quote_id", String(36), ForeignKey("quotes.id", ondelete="CASCADE"), nullable=False),
+    Column("position", Integer, nullable=False),
+    Column("service_id", String(36), nullable=False),
+    Column("name", String(300), nullable=False),
+    Column("form", JSON, nullable=False),
+    Column("quantity", Integer, nullable=False),
+    Column("currency", String(3), nullable=False),
+    Column("vat_rate", RATE, nullable=False),
+    Column("unit_price", MONEY, nullable=True),
+    Index("ix_quote_lines_quote", "quote_id"),
+)
+
+mapper_registry.map_imperatively(QuoteLine, quote_lines)
+mapper_registry.map_imperatively(Quote, quotes, properties={
+    "lines": relationship(QuoteLine, order_by=quote_lines.c.position, cascade="all, delete-orphan", lazy="selectin"),
+})
 mapper_registry.map_imperatively(CartLine, cart_lines)
 mapper_registry.map_imperatively(Cart, carts, properties={
     "lines": relationship(CartLine, order_by=cart_lines.c.position, cascade="all, delete-orphan", lazy="selectin"),

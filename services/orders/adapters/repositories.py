@@ -5,6 +5,7 @@ from sqlalchemy import func, or_, select
 
 from services.chassis.tables import next_counter
 from services.orders.domain.model import Cart, CartLine, Order
+from services.orders.domain.quotes import Quote
 
 
 class Carts:
@@ -78,3 +79,35 @@ class Orders:
 
     def next_number(self, year: int) -> str:
         return f"ORD-{year}-{next_counter(self.session, f'order-{year}'):06d}"
+
+
+class Quotes:
+    def __init__(self, session):
+        self.session = session
+
+    def add(self, quote) -> None:
+        self.session.add(quote)
+
+    def draft(self, owner_id: str):
+        return self.session.execute(
+            select(Quote).where(Quote.owner_id == owner_id, Quote.status == "draft")
+        ).scalars().first()
+
+    def by_number(self, number: str):
+        return self.session.execute(select(Quote).where(Quote.number == number)).scalar_one_or_none()
+
+    def by_id(self, quote_id: str):
+        return self.session.get(Quote, quote_id)
+
+    def requested(self, owner_id: str | None, company_id: str | None, status: str | None):
+        """Quotes past the draft stage: one customer's (and their company's), or everyone's (owner None)."""
+        query = select(Quote).where(Quote.status != "draft")
+        if owner_id is not None:
+            mine = Quote.owner_id == owner_id
+            query = query.where(or_(mine, Quote.company_id == company_id) if company_id else mine)
+        if status:
+            query = query.where(Quote.status == status)
+        return list(self.session.execute(query.order_by(Quote.requested_at.desc())).scalars())
+
+    def next_number(self, year: int) -> str:
+        return f"QUO-{year}-{next_counter(self.session, f'quote-{year}'):06d}"

@@ -17,6 +17,11 @@ class OrderNotFound(NotFound):
     title = "No such order."
 
 
+class QuoteNotFound(NotFound):
+    problem = "quote-not-found"
+    title = "No such quote."
+
+
 class CartPurchased(Conflict):
     problem = "cart-purchased"
     title = "This cart was purchased: it can only be viewed."

@@ -46,6 +46,7 @@ class Cart(RecordsEvents):
         self.status = "active"
         self.created_at = now
         self.updated_at = now
+        self.quote_id: str | None = None  # set when the cart was made from an accepted quote
         self.lines: list[CartLine] = []
 
     # -- states --------------------------------------------------------------------------

@@ -9,6 +9,7 @@ from services.orders.domain.access import ensure_may_buy
 from services.orders.domain.errors import BillingMissing, CartPurchased, PricesChanged
 from services.orders.domain.model import Cart, Order
 from services.orders.usecases.carts import owned_cart
+from services.orders.usecases.quotes import mark_ordered as mark_quote_ordered
 
 BILLING_REQUIRED = ("street", "postal_code", "city", "country")
 
@@ -70,6 +71,8 @@ def checkout(uow, caller: Identity, cart_id: str, command: dict, catalog, accoun
         uow.commit()  # keep the stale marks, then tell the customer
         raise
     orders.add(order)
+    if cart.quote_id is not None:
+        mark_quote_ordered(uow, cart.quote_id)
     try:
         uow.commit()
     except IntegrityError:  # a concurrent checkout of this cart, or with this key, won
