@@ -5,7 +5,7 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test test-postgresql lint broker postgresql bench bench-login clean
+.PHONY: run test test-postgresql lint broker postgresql bench bench-login bench-orders bench-catalog clean
 
 $(BIN)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -32,7 +32,13 @@ test-postgresql: $(BIN)/.installed broker postgresql  ## the suite again, every 
 bench-login: $(BIN)/.installed broker  ## login through the gateway beside the floors
 	$(BIN)/python -m bench.login $(BENCH_ARGS)
 
-bench: bench-login  ## every benchmark (each starts its own stack on loopback)
+bench-orders: $(BIN)/.installed broker  ## add-to-cart and checkout beside the floors
+	$(BIN)/python -m bench.orders $(BENCH_ARGS)
+
+bench-catalog: $(BIN)/.installed broker  ## catalog search on 100,000 products beside the floors
+	$(BIN)/python -m bench.catalog_search $(BENCH_ARGS)
+
+bench: bench-login bench-orders bench-catalog  ## every benchmark (each starts its own stack on loopback)
 
 lint: $(BIN)/.installed
 	$(BIN)/lint-imports

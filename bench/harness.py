@@ -131,7 +131,8 @@ def free_port() -> int:
 class Stack:
     """The whole system as `make run` starts it (real processes), in a throwaway var directory."""
 
-    def __init__(self):
+    def __init__(self, demo: bool = False):
+        self.demo = demo
         self.port = free_port()
         self.var = tempfile.mkdtemp(prefix="sportello-bench-")
         self.url = f"http://127.0.0.1:{self.port}"
@@ -140,12 +141,13 @@ class Stack:
     def __enter__(self) -> "Stack":
         env = dict(os.environ, GATEWAY_ADDRESS=f"127.0.0.1:{self.port}", SPORTELLO_VAR_DIR=self.var,
                    SPORTELLO_LOG_LEVEL="WARNING")
-        self.process = subprocess.Popen([sys.executable, "-m", "services.chassis.cli", "run", "--no-demo"],
+        command = [sys.executable, "-m", "services.chassis.cli", "run"] + ([] if self.demo else ["--no-demo"])
+        self.process = subprocess.Popen(command,
                                         env=env, cwd=ROOT, stdout=subprocess.DEVNULL)
         deadline = time.monotonic() + 120
         while time.monotonic() < deadline:
             try:
-                if requests.get(f"{self.url}/health", timeout=2).status_code == 200:
+                if requests.get(f"{self.url}/health", timeout=2).status_code == 200 and self._demo_loaded():
                     return self
             except requests.RequestException:
                 pass
@@ -153,6 +155,13 @@ class Stack:
                 raise RuntimeError("the stack did not start")
             time.sleep(0.5)
         raise RuntimeError("the stack did not become healthy in 120 s")
+
+    def _demo_loaded(self) -> bool:
+        """`sportello run` loads the demo after /health turns green; wait for the catalog to have it."""
+        if not self.demo:
+            return True
+        response = requests.get(f"{self.url}/api/v1/catalog/products?per_page=1", timeout=5)
+        return response.status_code == 200 and response.json().get("total", 0) > 0
 
     def __exit__(self, *exc) -> None:
         if self.process is not None:

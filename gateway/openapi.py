@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import functools
+import json
 import re
 
 from apispec import APISpec
@@ -73,4 +74,5 @@ def build_spec(service_cls, version: str = "1.0.0") -> dict:
             }
         for method in route.method.split(","):
             spec.path(path=path, operations={method.strip().lower(): operation})
-    return spec.to_dict()
+    # Decimal bounds of money fields (validate.Range) would not survive json.dumps.
+    return json.loads(json.dumps(spec.to_dict(), default=float))

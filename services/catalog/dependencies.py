@@ -1,5 +1,7 @@
-from services.chassis.database import Database
+"""Builds what the catalog workers use; nothing here does I/O at import time."""
+from services.catalog.adapters import orm  # noqa: F401  (maps the domain classes to tables)
 from services.catalog.schemas import EVENT_SCHEMAS
+from services.chassis.database import Database
 
 
 def catalog_database() -> Database:

@@ -1,8 +1,98 @@
-from services.chassis.service import ServiceBase
+"""The catalog's RPC entrypoints: schema in, one use case, schema out.
+
+The staff methods (create_/update_product, create_/update_service) serve the
+gateway's /api/v1/staff routes and check the caller's signed identity themselves:
+the gateway is not the only thing that can reach the broker.
+"""
+from services.catalog import schemas, usecases
 from services.catalog.dependencies import catalog_database
+from services.catalog.domain.model import Category, Producer, ServiceCategory, Showcase
+from services.chassis.auth import Caller
+from services.chassis.clock import Clock
+from services.chassis.rpc import rpc
+from services.chassis.service import ServiceBase
 
 
 class CatalogService(ServiceBase):
     name = "catalog"
 
     db = catalog_database()
+    clock = Clock()
+    caller = Caller()
+
+    # -- products ------------------------------------------------------------------
+    @rpc
+    def search(self, params):
+        query = schemas.SearchParams().load(params)
+        return schemas.SearchPage().dump(usecases.search_products(self.db, query))
+
+    @rpc
+    def get_product(self, code):
+        code = schemas.ProductRef().load({"code": code})["code"]
+        return schemas.ProductDetail().dump(usecases.get_product(self.db, code))
+
+    @rpc
+    def get_products(self, codes):
+        """Batch price lookup for a whole cart: found products with price and VAT, missing codes."""
+        codes = schemas.CodeList().load({"codes": codes})["codes"]
+        return schemas.PriceLookup().dump(usecases.look_up_prices(self.db, codes))
+
+    @rpc
+    def list_categories(self):
+        return schemas.TaxonCount(many=True).dump(usecases.list_taxa(self.db, Category))
+
+    @rpc
+    def list_producers(self):
+        return schemas.TaxonCount(many=True).dump(usecases.list_taxa(self.db, Producer))
+
+    @rpc
+    def list_showcases(self):
+        return schemas.TaxonCount(many=True).dump(usecases.list_taxa(self.db, Showcase))
+
+    # -- services ------------------------------------------------------------------
+    @rpc
+    def list_service_categories(self):
+        return schemas.TaxonCount(many=True).dump(usecases.list_taxa(self.db, ServiceCategory))
+
+    @rpc
+    def list_services(self, category=None):
+        category = schemas.ServiceFilter().load({"category": category})["category"]
+        return schemas.ServiceDetail(many=True).dump(usecases.list_services(self.db, category))
+
+    @rpc
+    def get_service(self, service_id):
+        service_id = schemas.ServiceRef().load({"service_id": service_id})["service_id"]
+        return schemas.ServiceDetail().dump(usecases.get_service(self.db, service_id))
+
+    @rpc
+    def validate_service_form(self, service_id, values):
+        """Orders call this when a service is bought: cleaned values, or Invalid keyed by form field."""
+        check = schemas.FormCheck().load({"service_id": service_id, "values": values})
+        return schemas.CleanedForm().dump(usecases.validate_service_form(self.db, **check))
+
+    # -- staff ---------------------------------------------------------------------
+    @rpc
+    def create_product(self, payload):
+        self.caller.require_staff()
+        command = schemas.NewProduct().load(payload)
+        return schemas.ProductDetail().dump(usecases.create_product(self.db, command, self.clock))
+
+    @rpc
+    def update_product(self, code, payload):
+        self.caller.require_staff()
+        code = schemas.ProductRef().load({"code": code})["code"]
+        changes = schemas.ProductChanges().load(payload)
+        return schemas.ProductDetail().dump(usecases.update_product(self.db, code, changes, self.clock))
+
+    @rpc
+    def create_service(self, payload):
+        self.caller.require_staff()
+        command = schemas.NewService().load(payload)
+        return schemas.ServiceDetail().dump(usecases.create_service(self.db, command, self.clock))
+
+    @rpc
+    def update_service(self, service_id, payload):
+        self.caller.require_staff()
+        service_id = schemas.ServiceRef().load({"service_id": service_id})["service_id"]
+        changes = schemas.ServiceChanges().load(payload)
+        return schemas.ServiceDetail().dump(usecases.update_service(self.db, service_id, changes, self.clock))

@@ -44,6 +44,9 @@ def load_demo(settings) -> list[str]:
         if status not in (201, 409):
             raise RuntimeError(f"demo customer {customer['email']} not loaded (HTTP {status})")
         lines.append(f"  customer {customer['email']} / {DEMO_PASSWORD}")
+    # The catalog's own loader writes its demo catalog through the catalog's use cases.
+    load_demo_catalog = getattr(importlib.import_module("services.catalog.demo_data"), "load_demo_catalog")
+    lines.extend(load_demo_catalog(settings.database_url("catalog")))
     # Staff accounts have no public registration: the accounts service's own command makes them.
     ensure_staff = getattr(importlib.import_module("services.accounts.cli"), "ensure_staff")
     for email, role in DEMO_STAFF:

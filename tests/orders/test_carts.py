@@ -120,3 +120,9 @@ def test_checkout_checks_prices_with_the_catalog_even_if_the_event_was_missed(sh
     time.sleep(0.3)
     response = shop.checkout(anna, cart["id"])
     assert response.status_code == 409 and response.json()["type"].endswith("/lines-unavailable")
+
+
+def test_a_code_typed_in_another_case_adds_the_catalogs_product(shop, client):
+    anna = shop.customer()
+    added = client.post("/api/v1/cart/items", json={"code": "saw-01"}, headers=anna)
+    assert added.status_code == 201 and added.json()["cart"]["lines"][0]["reference"] == "SAW-01"

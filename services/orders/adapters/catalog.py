@@ -26,12 +26,13 @@ class CatalogClient:
         if not codes:
             return {}
         answer = call(self.proxy, "get_products", sorted(set(codes)))
+        # The catalog matches codes without regard to case and answers with its own spelling.
         found = {
-            p["code"]: CatalogItem(p["code"], p["name"], Decimal(p["price"]["amount"]), p["price"]["currency"],
-                                   Decimal(p["vat_rate"]), bool(p["active"]))
+            p["code"].upper(): CatalogItem(p["code"], p["name"], Decimal(p["price"]["amount"]), p["price"]["currency"],
+                                           Decimal(p["vat_rate"]), bool(p["active"]))
             for p in answer["products"]
         }
-        return {code: (found[code] if code in found and found[code].buyable else None) for code in codes}
+        return {code: (item if (item := found.get(code.upper())) and item.buyable else None) for code in codes}
 
     def service(self, service_id: str) -> CatalogItem:
         s = call(self.proxy, "get_service", service_id)
