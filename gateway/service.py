@@ -9,11 +9,12 @@ from gateway.routes.catalog import CatalogRoutes
 from gateway.routes.health import HealthRoutes
 from gateway.routes.messages import MessageRoutes
 from gateway.routes.orders import CartRoutes, OrderRoutes, QuoteRoutes
+from gateway.routes.returns import ReturnRoutes
 from services.chassis.observability import RequestContext
 
 
 class GatewayService(HealthRoutes, AuthRoutes, AccountsRoutes, CatalogRoutes, CartRoutes, OrderRoutes,
-                     QuoteRoutes, MessageRoutes):
+                     QuoteRoutes, MessageRoutes, ReturnRoutes):
     name = "gateway"
 
     config = Config()

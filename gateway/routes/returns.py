@@ -1,0 +1,2 @@
+class ReturnRoutes:
+    """Returns (RMA) routes (filled by the returns issue)."""
