@@ -4,6 +4,8 @@
     sportello serve NAME          run one service (or the gateway) in this process
     sportello migrate [NAME ...]  apply each service's migrations
     sportello status              ask the gateway's /health and print each service's state
+    sportello declare-queues      declare every consumer, retry and dead-letter queue
+    sportello dlq list|show|replay|discard   look after the dead letters
     sportello create-staff EMAIL  create a staff account (the accounts service's command)
     sportello catalog ...         import or generate products (the catalog service's commands)
 
@@ -67,6 +69,45 @@ def cmd_migrate(args) -> int:
     for name in args.names or SERVICES:
         upgrade(name, settings.database_url(name))
         print(f"migrated {name}")
+    return 0
+
+
+# -- queues ----------------------------------------------------------------------
+def cmd_declare_queues(args) -> int:
+    from services.chassis.config import SERVICES
+    from services.chassis.queues import declare_queues
+
+    settings = _settings()
+    declared = declare_queues(settings.amqp_uri, [import_service(name) for name in SERVICES])
+    if not getattr(args, "quiet", False):
+        print("\n".join(f"declared {name}" for name in declared))
+    return 0
+
+
+def cmd_dlq(args) -> int:
+    from services.chassis import queues
+    from services.chassis.config import SERVICES
+
+    uri = _settings().amqp_uri
+    if args.action == "list":
+        for name in SERVICES:
+            print(f"{name}: {queues.count_dead_letters(uri, name)} dead letter(s)")
+        return 0
+    if not args.service:
+        print("sportello dlq: name the service", file=sys.stderr)
+        return 2
+    ids = set(args.id) if args.id else None
+    if args.action == "show":
+        for letter in queues.show_dead_letters(uri, args.service, args.limit):
+            print(queues.describe(letter))
+        return 0
+    if ids is None and not args.all:
+        print(f"sportello dlq {args.action}: give --id ID (repeatable) or --all", file=sys.stderr)
+        return 2
+    if args.action == "replay":
+        print(f"replayed {queues.replay_dead_letters(uri, args.service, ids)} message(s)")
+    else:
+        print(f"discarded {queues.discard_dead_letters(uri, args.service, ids)} message(s)")
     return 0
 
 
@@ -151,6 +192,8 @@ def cmd_run(args) -> int:
     settings = _settings()
     settings.var_dir.mkdir(parents=True, exist_ok=True)
     cmd_migrate(argparse.Namespace(names=None))
+    # Before any service publishes: no event may find its consumer's queue missing.
+    cmd_declare_queues(argparse.Namespace(quiet=True))
     launcher = Launcher(settings, args.startup_timeout)
 
     def on_signal(signum, frame):
@@ -220,6 +263,18 @@ def main(argv: list[str] | None = None) -> int:
 
     status = commands.add_parser("status", help="print the health of the gateway and each service")
     status.set_defaults(handler=cmd_status)
+
+    declare = commands.add_parser("declare-queues", help="declare every consumer, retry and dead-letter queue")
+    declare.add_argument("--quiet", action="store_true")
+    declare.set_defaults(handler=cmd_declare_queues)
+
+    dlq = commands.add_parser("dlq", help="list, show, replay or discard dead-lettered events")
+    dlq.add_argument("action", choices=("list", "show", "replay", "discard"))
+    dlq.add_argument("service", nargs="?", choices=("accounts", "catalog", "orders", "returns", "messaging"))
+    dlq.add_argument("--id", action="append", help="a dead letter's id (from show); repeatable")
+    dlq.add_argument("--all", action="store_true", help="every dead letter of the service")
+    dlq.add_argument("--limit", type=int, default=20, help="how many to show (20)")
+    dlq.set_defaults(handler=cmd_dlq)
 
     for name, (_, help_text) in SERVICE_COMMANDS.items():
         commands.add_parser(name, help=help_text, add_help=False)

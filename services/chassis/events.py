@@ -11,9 +11,9 @@ import functools
 import logging
 from typing import Callable
 
-import eventlet
 from marshmallow import EXCLUDE, Schema, ValidationError, fields
-from nameko.events import EventHandler
+
+from services.chassis.retry import ReliableEventHandler
 
 log = logging.getLogger(__name__)
 
@@ -40,12 +40,6 @@ class Money(Schema):
     currency = fields.String(required=True, validate=lambda c: len(c) == 3 and c.isalpha() and c.isupper())
 
 
-# A failing handler is re-queued, after a pause so that it never spins hot.
-# (Bounded retries and a dead-letter queue per consuming service are the
-# reliability issue's; they belong here, in this one place.)
-RETRY_PAUSE_SECONDS = 1.0
-
-
 def consume(source_service: str, event_type: str, schema: type[EventSchema], db_attr: str = "db") -> Callable:
     """Declare an idempotent event handler.
 
@@ -65,8 +59,7 @@ def consume(source_service: str, event_type: str, schema: type[EventSchema], db_
                 event = schema().load(payload)
             except ValidationError as exc:
                 log.error("malformed %s event: %s", handler_name, exc.messages)
-                eventlet.sleep(RETRY_PAUSE_SECONDS)  # kept, not dropped; paused so it never spins
-                raise
+                raise  # ReliableEventHandler sends it to the dead-letter queue: it can never succeed
             uow = getattr(self, db_attr)
             event_id = str(event["event_id"])
             if uow.already_handled(event_id, handler_name):
@@ -79,11 +72,8 @@ def consume(source_service: str, event_type: str, schema: type[EventSchema], db_
                 return method(self, event)
             except Exception:
                 uow.rollback()
-                eventlet.sleep(RETRY_PAUSE_SECONDS)
-                raise
+                raise  # ReliableEventHandler retries it later, then dead-letters it
 
-        return EventHandler.decorator(
-            source_service, event_type, reliable_delivery=True, requeue_on_error=True
-        )(handle)
+        return ReliableEventHandler.decorator(source_service, event_type)(handle)
 
     return decorator

@@ -1,0 +1,111 @@
+"""What happens to an event whose handler fails: retry later, then a dead-letter queue.
+
+nameko alone either acks a failed message (lost) or requeues it at once
+(a hot loop). :class:`ReliableEventHandler` instead republishes the message,
+with persistent delivery and publisher confirms, to a delay queue of the
+next retry level, and acks the original only after that confirm:
+
+* ``sportello.retry.<ms>ms`` queues hold it for their TTL, then dead-letter it
+  through the default exchange straight back to the handler's own queue
+  (the routing key it was published with is the queue's name);
+* after the last level, or at once for a payload that breaks its schema
+  (it can never succeed), it goes to ``<service>.dead-letters`` with the
+  error, the attempts and its origin, for an operator to replay or discard
+  (``sportello dlq``).
+
+If even the republish fails (broker trouble), the message is requeued after
+a pause: never acked-and-dropped, never spinning.
+"""
+from __future__ import annotations
+
+import logging
+import uuid
+from datetime import datetime, timezone
+
+import eventlet
+from kombu import Exchange, Queue
+from marshmallow import ValidationError
+from nameko.amqp.publish import get_producer
+from nameko.events import EventHandler
+
+log = logging.getLogger(__name__)
+
+DEFAULT_RETRY_DELAYS = (1, 5, 30, 120, 600)  # seconds; then the dead-letter queue
+ATTEMPT_HEADER = "x-sportello-attempt"
+DEAD_LETTER_HEADERS = ("x-sportello-queue", "x-sportello-error", "x-sportello-attempts", "x-sportello-failed-at",
+                       "x-sportello-dead-letter-id")
+REQUEUE_PAUSE_SECONDS = 1.0
+
+
+def retry_entities(delay_seconds: float) -> tuple[Exchange, Queue]:
+    milliseconds = int(delay_seconds * 1000)
+    name = f"sportello.retry.{milliseconds}ms"
+    exchange = Exchange(name, type="fanout", durable=True, auto_delete=False)
+    queue = Queue(name, exchange=exchange, durable=True, auto_delete=False,
+                  queue_arguments={"x-message-ttl": milliseconds, "x-dead-letter-exchange": ""})
+    return exchange, queue
+
+
+def dead_letter_queue(service: str) -> Queue:
+    return Queue(f"{service}.dead-letters", durable=True, auto_delete=False)
+
+
+def handler_queue_name(source: str, event_type: str, service: str, method: str) -> str:
+    return f"evt-{source}-{event_type}--{service}.{method}"
+
+
+class ReliableEventHandler(EventHandler):
+    """A service-pool event handler with durable queues, delayed retries and a dead-letter queue."""
+
+    def __init__(self, source_service, event_type, **kwargs):
+        kwargs.setdefault("reliable_delivery", True)
+        kwargs["requeue_on_error"] = True  # only used when rerouting itself fails
+        super().__init__(source_service, event_type, **kwargs)
+
+    @property
+    def retry_delays(self) -> tuple:
+        return tuple(self.container.config.get("EVENT_RETRY_DELAYS", DEFAULT_RETRY_DELAYS))
+
+    def handle_result(self, message, worker_ctx, result=None, exc_info=None):
+        if exc_info is None:
+            self.queue_consumer.ack_message(message)
+            return result, exc_info
+        try:
+            self.reroute(message, exc_info[1])
+        except Exception:
+            log.exception("could not reroute a failed %s message; requeueing it", self.queue.name)
+            eventlet.sleep(REQUEUE_PAUSE_SECONDS)
+            self.queue_consumer.requeue_message(message)
+        else:
+            self.queue_consumer.ack_message(message)  # only once the copy is confirmed
+        return result, exc_info
+
+    def reroute(self, message, error: BaseException) -> None:
+        attempt = int(message.headers.get(ATTEMPT_HEADER, 0)) + 1
+        delays = self.retry_delays
+        headers = {k: v for k, v in message.headers.items() if k != "x-death"}
+        if isinstance(error, ValidationError) or attempt > len(delays):
+            headers.update({
+                "x-sportello-queue": self.queue.name,
+                "x-sportello-error": f"{type(error).__name__}: {error}"[:1000],
+                "x-sportello-attempts": attempt,
+                "x-sportello-failed-at": datetime.now(timezone.utc).isoformat(),
+                "x-sportello-dead-letter-id": uuid.uuid4().hex,
+            })
+            queue = dead_letter_queue(self.container.service_name)
+            self._publish(message, headers, exchange="", routing_key=queue.name, declare=[queue])
+            log.error("%s: dead-lettered after %d attempt(s): %s", self.queue.name, attempt, error)
+            return
+        exchange, queue = retry_entities(delays[attempt - 1])
+        headers[ATTEMPT_HEADER] = attempt
+        self._publish(message, headers, exchange=exchange, routing_key=self.queue.name, declare=[exchange, queue])
+        log.warning("%s: attempt %d failed (%s); retrying in %ss", self.queue.name, attempt, error, delays[attempt - 1])
+
+    def _publish(self, message, headers: dict, exchange, routing_key: str, declare: list) -> None:
+        with get_producer(self.container.config["AMQP_URI"], True) as producer:
+            producer.publish(
+                message.body, exchange=exchange, routing_key=routing_key, headers=headers,
+                content_type=message.content_type, content_encoding=message.content_encoding,
+                delivery_mode=2, declare=declare, retry=True,
+                retry_policy={"max_retries": 3, "interval_start": 0.2, "interval_step": 0.5, "interval_max": 2},
+            )
