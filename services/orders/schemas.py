@@ -1,9 +1,20 @@
 """The orders service's wire contracts: RPC in/out and event payloads."""
+from decimal import Decimal
+
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from services.chassis.events import EventSchema, Money
 
 QUANTITY = validate.Range(min=1, max=9999, error="From 1 to 9999.")
+MAX_AMOUNT = Decimal("10000000.00")
+
+
+def amount_between(low: Decimal):
+    """A money bound as a plain check: Range on a string-dumped Decimal would put strings in the OpenAPI bounds."""
+    def check(value: Decimal) -> None:
+        if not low <= value <= MAX_AMOUNT:
+            raise ValidationError(f"From {low} to {MAX_AMOUNT}.")
+    return check
 TEXT_200 = validate.Length(max=200)
 
 
@@ -200,7 +211,7 @@ class StatusCommand(Schema):
 
 
 class PaymentCommand(Schema):
-    amount = fields.Decimal(required=True, places=2, as_string=True, validate=validate.Range(min=0.01, max=10_000_000))
+    amount = fields.Decimal(required=True, places=2, as_string=True, validate=amount_between(Decimal("0.01")))
     reference = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=100))
 
 
@@ -246,7 +257,7 @@ class AcceptedQuote(Schema):
 
 class LinePrice(Schema):
     line_id = fields.String(required=True)
-    unit_price = fields.Decimal(required=True, places=2, as_string=True, validate=validate.Range(min=0, max=10_000_000))
+    unit_price = fields.Decimal(required=True, places=2, as_string=True, validate=amount_between(Decimal("0.00")))
 
 
 class QuotePricing(Schema):

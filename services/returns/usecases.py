@@ -1,1 +1,0 @@
-"""The returns service's commands, one function each (they arrive with the returns issue)."""
