@@ -46,17 +46,20 @@ def test_demo_data_is_loaded_through_the_api_and_loading_twice_changes_nothing(s
     from services.chassis.config import load_settings
     from services.chassis.demo import DEMO_CUSTOMERS, DEMO_STAFF, load_demo
 
-    system.start("accounts", "gateway")
+    system.start("accounts", "catalog", "gateway")
     settings = load_settings({"GATEWAY_ADDRESS": system.config["WEB_SERVER_ADDRESS"],
                               "SPORTELLO_VAR_DIR": str(tmp_path),
-                              "ACCOUNTS_DATABASE_URL": system.config["DATABASE_URLS"]["accounts"]})
+                              "ACCOUNTS_DATABASE_URL": system.config["DATABASE_URLS"]["accounts"],
+                              "CATALOG_DATABASE_URL": system.config["DATABASE_URLS"]["catalog"]})
     first = load_demo(settings)
     second = load_demo(settings)
-    assert first == second and len(first) == len(DEMO_CUSTOMERS) + len(DEMO_STAFF)
+    assert len(first) == len(second) == len(DEMO_CUSTOMERS) + len(DEMO_STAFF) + 1  # + the catalog's line
+    assert "(300 new), 6 services new" in first[-1] or "(300 new), 6 services new" in "".join(first)
+    assert "(0 new), 0 services new" in "".join(second)  # the second load changes nothing
     from sqlalchemy import func, select
 
     from services.accounts.adapters.orm import customers
     from services.chassis.database import make_engine
 
     with make_engine(system.config["DATABASE_URLS"]["accounts"]).connect() as conn:
-        assert conn.execute(select(func.count()).select_from(customers)).scalar_one() == len(first)
+        assert conn.execute(select(func.count()).select_from(customers)).scalar_one() == len(DEMO_CUSTOMERS) + len(DEMO_STAFF)
