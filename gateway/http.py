@@ -13,6 +13,7 @@ from __future__ import annotations
 import functools
 import json
 import re
+import socket
 import uuid
 from functools import partial
 from typing import Any
@@ -75,6 +76,12 @@ class ApiServer(WebServer):
 
     def get_wsgi_app(self):
         return ApiWsgiApp(self)
+
+    def get_wsgi_server(self, sock, wsgi_app, **kwargs):
+        # Without TCP_NODELAY a response over ~16 KB waits ~40 ms (Nagle's algorithm meets the
+        # client's delayed ACK); accepted sockets inherit the option from the listening one.
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        return super().get_wsgi_server(sock, wsgi_app, **kwargs)
 
     def context_data_from_headers(self, request):
         return {"request_id": request.environ["sportello.request_id"]}

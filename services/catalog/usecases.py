@@ -25,6 +25,7 @@ IMPORT_BATCH_SIZE = 500
 
 # -- reading the catalog -------------------------------------------------------------------
 def search_products(uow, params: dict[str, Any]) -> dict[str, Any]:
+    """A page of hits; ``uow`` needs only a ``session``, which may be read-only (adapters/read_pool.py)."""
     request = SearchRequest(**params)
     items, total = ProductSearch(uow.session).run(request)
     return {"items": items, "page": request.page, "per_page": request.per_page, "total": total,

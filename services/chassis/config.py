@@ -48,6 +48,11 @@ class Settings:
     smtp_password: str = field(default="", repr=False)
     smtp_starttls: bool = False
     mail_from: str = "Sportello <no-reply@sportello.local>"
+    # The message desk (messaging): the staff inbox that hears of customer
+    # messages, the language of those mails, the longest message a customer may send.
+    staff_email: str = "desk@sportello.local"
+    staff_language: str = "en"
+    message_max_chars: int = 10_000
 
     def database_url(self, service: str) -> str:
         return self.database_urls[service]
@@ -91,6 +96,9 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         smtp_password=get("SMTP_PASSWORD", ""),
         smtp_starttls=get("SMTP_STARTTLS", "false").lower() in ("1", "true", "yes", "on"),
         mail_from=get("MAIL_FROM", "Sportello <no-reply@sportello.local>"),
+        staff_email=get("SPORTELLO_STAFF_EMAIL", "desk@sportello.local"),
+        staff_language=get("SPORTELLO_STAFF_LANGUAGE", "en"),
+        message_max_chars=int(get("SPORTELLO_MESSAGE_MAX_CHARS", "10000")),
     )
 
 
@@ -149,4 +157,7 @@ def nameko_config(settings: Settings) -> dict:
             "file_dir": str(settings.var_dir / "mail"),
         },
         "SMS": {"transport": "file", "file_dir": str(settings.var_dir / "sms")},
+        "STAFF_NOTIFICATIONS_EMAIL": settings.staff_email,
+        "STAFF_NOTIFICATIONS_LANGUAGE": settings.staff_language,
+        "MESSAGE_MAX_CHARS": settings.message_max_chars,
     }

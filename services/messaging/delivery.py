@@ -9,7 +9,9 @@ talks to a server:
 2. send each through its channel's transport;
 3. record each result in its own transaction: sent only once the server
    accepted the message; a failure counts an attempt and backs off
-   (``backoff_seconds``), and after ``MAX_ATTEMPTS`` the notification is failed.
+   (``backoff_seconds``, at most 60 s). Only refusals of the message itself
+   count toward ``MAX_REFUSALS`` (then the notification is failed); a channel
+   that is down is retried for as long as it is down (``domain/model.py``).
 
 A crash between 2 and 3 leaves the lease to expire and the message is sent
 again: delivery is at-least-once (the Message-ID stays the same).
@@ -107,8 +109,10 @@ class NotificationSender:
     def _deliver(self, channel: str, batch: list[Notification]) -> None:
         transport = self.transports.get(channel)
         if transport is None:
+            # A configuration gap, not a fault of these messages: they wait
+            # (backing off) for a restart with the transport configured.
             for notification in batch:
-                self._failed(notification, f"no transport configured for channel {channel!r}")
+                self._failed(notification, f"no transport configured for channel {channel!r}", channel_down=True)
             return
         with transport.session() as send:
             for index, notification in enumerate(batch):
@@ -116,10 +120,12 @@ class NotificationSender:
                     send(notification)
                 except ChannelDown as exc:
                     # Every notification still in this batch would meet the same
-                    # closed door: they all count the try and back off together.
+                    # closed door: they all back off together, and none of them
+                    # moves closer to failing for it, except the one in flight
+                    # when the channel went away (see ChannelDown.in_flight).
                     log.warning("%s channel down, %d notification(s) deferred: %s", channel, len(batch) - index, exc)
                     for waiting in batch[index:]:
-                        self._failed(waiting, str(exc))
+                        self._failed(waiting, str(exc), channel_down=not (exc.in_flight and waiting is notification))
                     return
                 except Exception as exc:  # this message only (refused recipient, a bug in one row...)
                     # The error text can quote the address: it goes to the row,
@@ -131,8 +137,8 @@ class NotificationSender:
                     self._record(notification.id, lambda n, now: n.delivered(now))
                     log.info("notification %s (%s) sent by %s", notification.id, notification.kind, channel)
 
-    def _failed(self, notification: Notification, error: str) -> None:
-        self._record(notification.id, lambda n, now: n.delivery_failed(error, now, self.backoff))
+    def _failed(self, notification: Notification, error: str, channel_down: bool = False) -> None:
+        self._record(notification.id, lambda n, now: n.delivery_failed(error, now, self.backoff, channel_down))
 
     def _record(self, notification_id: str, apply: Callable[[Notification, object], None]) -> None:
         with self.session_factory() as session, session.begin():

@@ -1,16 +1,69 @@
 """Builds what the messaging workers use; nothing here does I/O at import time."""
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
+
+from nameko.extensions import DependencyProvider
 
 from services.chassis.config import load_settings
 from services.chassis.database import Database
+from services.chassis.rpc import ServiceRpc
 from services.messaging.adapters import orm
+from services.messaging.adapters.lookups import AccountsClient, OrdersClient
 from services.messaging.adapters.mail import DEFAULT_MAIL_FROM, FileMailer, SmtpMailer
 from services.messaging.adapters.sms import FileSms
 from services.messaging.adapters.transport import Transport
 from services.messaging.delivery import NotificationSender
+from services.messaging.domain.policies import BODY_MAX_CHARS, FIRST_RESPONSE_HOURS
 from services.messaging.schemas import EVENT_SCHEMAS
+
+DEFAULT_STAFF_EMAIL = "desk@sportello.local"
+
+
+@dataclass(frozen=True)
+class MessagingSettings:
+    """The settings messaging's use cases read, taken from the nameko config once per container."""
+
+    public_base_url: str  # links in mails point into the customer area there
+    staff_email: str  # the staff inbox that hears of customer messages
+    staff_language: str = "en"
+    max_chars: int = BODY_MAX_CHARS
+    response_hours: int = FIRST_RESPONSE_HOURS  # the desk's promise (DESIGN.md); a field so tests can vary it
+
+    @classmethod
+    def from_config(cls, config: dict) -> "MessagingSettings":
+        max_chars = int(config.get("MESSAGE_MAX_CHARS") or BODY_MAX_CHARS)
+        if not 1 <= max_chars <= BODY_MAX_CHARS:  # the wire contract caps bodies at BODY_MAX_CHARS
+            raise ValueError(f"MESSAGE_MAX_CHARS must be between 1 and {BODY_MAX_CHARS}")
+        return cls(public_base_url=config.get("PUBLIC_BASE_URL") or "http://127.0.0.1:8000",
+                   staff_email=config.get("STAFF_NOTIFICATIONS_EMAIL") or DEFAULT_STAFF_EMAIL,
+                   staff_language=config.get("STAFF_NOTIFICATIONS_LANGUAGE") or "en",
+                   max_chars=max_chars)
+
+
+class Settings(DependencyProvider):
+    def setup(self) -> None:
+        self.settings = MessagingSettings.from_config(self.container.config)
+
+    def get_dependency(self, worker_ctx) -> MessagingSettings:
+        return self.settings
+
+
+class Accounts(ServiceRpc):
+    def __init__(self):
+        super().__init__("accounts")
+
+    def get_dependency(self, worker_ctx) -> AccountsClient:
+        return AccountsClient(super().get_dependency(worker_ctx))
+
+
+class Orders(ServiceRpc):
+    def __init__(self):
+        super().__init__("orders")
+
+    def get_dependency(self, worker_ctx) -> OrdersClient:
+        return OrdersClient(super().get_dependency(worker_ctx))
 
 
 class MessagingDatabase(Database):

@@ -1,8 +1,12 @@
+"""The messaging service: RPC entrypoints and event handlers only; each is schema in, one use case, schema out."""
+from services.chassis.auth import Caller
 from services.chassis.clock import Clock
 from services.chassis.events import consume
+from services.chassis.rpc import rpc
 from services.chassis.service import ServiceBase
-from services.messaging import schemas, usecases
-from services.messaging.dependencies import messaging_database
+from services.messaging import schemas
+from services.messaging.dependencies import Accounts, Orders, Settings, messaging_database
+from services.messaging.usecases import account_mail, desk, order_mail, privacy, staff_desk
 
 
 class MessagingService(ServiceBase):
@@ -10,20 +14,115 @@ class MessagingService(ServiceBase):
 
     db = messaging_database()
     clock = Clock()
+    caller = Caller()
+    settings = Settings()
+    accounts = Accounts()
+    orders = Orders()
 
-    # Handler names are part of their queue names: never rename them.
+    # -- the customer's desk ---------------------------------------------------------------
+    @rpc
+    def open_thread(self, payload):
+        command = schemas.NewThread().load(payload)
+        thread = desk.open_thread(self.db, self.caller.require(), command, self.accounts, self.orders,
+                                  self.settings, self.clock)
+        return schemas.ThreadDetail().dump(thread)
+
+    @rpc
+    def list_threads(self, query):
+        return schemas.ThreadPage().dump(desk.list_threads(self.db, self.caller.require(),
+                                                           schemas.ThreadQuery().load(query)))
+
+    @rpc
+    def read_thread(self, thread_id):
+        return schemas.ThreadDetail().dump(desk.read_thread(self.db, self.caller.require(), thread_id))
+
+    @rpc
+    def reply(self, thread_id, payload):
+        command = schemas.NewMessage().load(payload)
+        thread = desk.reply(self.db, self.caller.require(), thread_id, command, self.accounts, self.settings,
+                            self.clock)
+        return schemas.ThreadDetail().dump(thread)
+
+    @rpc
+    def order_channel(self, number):
+        return schemas.OrderChannel().dump(desk.order_channel(self.db, self.caller.require(), number, self.orders))
+
+    @rpc
+    def write_about_order(self, number, payload):
+        command = schemas.NewMessage().load(payload)
+        thread = desk.write_about_order(self.db, self.caller.require(), number, command, self.accounts,
+                                        self.orders, self.settings, self.clock)
+        return schemas.ThreadDetail().dump(thread)
+
+    # -- the staff inbox -------------------------------------------------------------------
+    @rpc
+    def staff_inbox(self, query):
+        page = staff_desk.inbox(self.db, self.caller.require_staff(), schemas.StaffThreadQuery().load(query),
+                                self.clock)
+        return schemas.StaffThreadPage().dump(page)
+
+    @rpc
+    def staff_read_thread(self, thread_id):
+        self.caller.require_staff()
+        return schemas.StaffThreadDetail().dump(staff_desk.read(self.db, thread_id, self.clock))
+
+    @rpc
+    def staff_reply(self, thread_id, payload):
+        command = schemas.NewMessage().load(payload)
+        thread = staff_desk.reply(self.db, self.caller.require_staff(), thread_id, command, self.settings,
+                                  self.clock)
+        return schemas.StaffThreadDetail().dump(thread)
+
+    @rpc
+    def staff_assign(self, thread_id, payload):
+        command = schemas.Assignment().load(payload)
+        thread = staff_desk.assign(self.db, self.caller.require_staff(), thread_id, command, self.clock)
+        return schemas.StaffThreadDetail().dump(thread)
+
+    @rpc
+    def staff_close(self, thread_id):
+        self.caller.require_staff()
+        return schemas.StaffThreadDetail().dump(staff_desk.close(self.db, thread_id, self.clock))
+
+    @rpc
+    def staff_notifications(self, query):
+        self.caller.require_staff()
+        page = staff_desk.notifications(self.db, schemas.NotificationQuery().load(query))
+        return schemas.NotificationPage().dump(page)
+
+    # -- events: handler names are part of their queue names, never rename them ------------------
     @consume("accounts", "customer_registered", schemas.CustomerRegistered)
     def handle_customer_registered(self, event):
-        usecases.queue_welcome(self.db, event, self.clock)
+        account_mail.queue_welcome(self.db, event, self.clock)
 
     @consume("accounts", "password_reset_requested", schemas.PasswordResetRequested)
     def handle_password_reset_requested(self, event):
-        usecases.queue_password_reset(self.db, event, self.clock)
+        account_mail.queue_password_reset(self.db, event, self.clock)
 
     @consume("accounts", "employee_invited", schemas.EmployeeInvited)
     def handle_employee_invited(self, event):
-        usecases.queue_employee_invitation(self.db, event, self.clock)
+        account_mail.queue_employee_invitation(self.db, event, self.clock)
 
     @consume("accounts", "customer_erased", schemas.CustomerErased)
     def handle_customer_erased(self, event):
-        usecases.erase_customer(self.db, event, self.clock)
+        privacy.erase_customer(self.db, event, self.clock)
+
+    @consume("orders", "order_placed", schemas.OrderPlaced)
+    def handle_order_placed(self, event):
+        order_mail.queue_order_confirmation(self.db, event, self.settings, self.clock)
+
+    @consume("orders", "order_status_changed", schemas.OrderStatusChanged)
+    def handle_order_status_changed(self, event):
+        order_mail.queue_order_status(self.db, event, self.settings, self.clock)
+
+    @consume("orders", "order_paid", schemas.OrderPaid)
+    def handle_order_paid(self, event):
+        order_mail.queue_order_paid(self.db, event, self.settings, self.clock)
+
+    @consume("orders", "quote_requested", schemas.QuoteRequested)
+    def handle_quote_requested(self, event):
+        order_mail.queue_quote_received(self.db, event, self.settings, self.clock)
+
+    @consume("orders", "quote_priced", schemas.QuotePriced)
+    def handle_quote_priced(self, event):
+        order_mail.queue_quote_ready(self.db, event, self.settings, self.clock)

@@ -1,4 +1,4 @@
-"""Event payloads as accounts puts them on the wire (flat JSON with the envelope)."""
+"""Event payloads as accounts and orders put them on the wire (flat JSON with the envelope)."""
 from __future__ import annotations
 
 import uuid
@@ -40,11 +40,60 @@ def customer_erased(customer_id: str, **fields) -> dict:
     return envelope(customer_id=customer_id, customer_number="CUS-000042", **fields)
 
 
+def order_placed(**fields) -> dict:
+    return envelope(**{
+        "order_number": "ORD-2026-000001", "customer_id": str(uuid.uuid4()), "company_id": None,
+        "customer_kind": "private", "email": "fatture@example.it", "payment_method": "bank_transfer",
+        "total": {"amount": "1234.50", "currency": "EUR"},
+        "lines": [
+            {"position": 2, "kind": "product", "reference": "SAW-01", "name": "Handsäge", "quantity": 1,
+             "unit_price": {"amount": "12.50", "currency": "EUR"}, "vat_rate": "22.00"},
+            {"position": 1, "kind": "product", "reference": "DRILL-18V", "name": "Trapano a batteria 18V",
+             "quantity": 2, "unit_price": {"amount": "89.90", "currency": "EUR"}, "vat_rate": "22.00"},
+        ],
+        **fields,
+    })
+
+
+def order_status_changed(order_number="ORD-2026-000001", customer_id="c-1", status="fulfilled", **fields) -> dict:
+    shipped = status in ("fulfilled", "delivered")
+    return envelope(**{
+        "order_number": order_number, "customer_id": customer_id, "previous_status": "processing",
+        "status": status, "customer_status": "fulfilled", "carrier": "BRT" if shipped else None,
+        "tracking_number": "123456789" if shipped else None, **fields,
+    })
+
+
+def order_paid(order_number="ORD-2026-000001", customer_id="c-1", **fields) -> dict:
+    return envelope(order_number=order_number, customer_id=customer_id,
+                    amount={"amount": "219.36", "currency": "EUR"}, **fields)
+
+
+def quote_requested(**fields) -> dict:
+    return envelope(**{
+        "quote_number": "QUO-2026-000007", "customer_id": str(uuid.uuid4()), "email": "paola@rossi.example.it",
+        "message": "Please quote for installation in Milan.", "lines": [{"name": "Montaggio cucina", "quantity": 1}],
+        **fields,
+    })
+
+
+def quote_priced(**fields) -> dict:
+    return envelope(**{
+        "quote_number": "QUO-2026-000007", "customer_id": str(uuid.uuid4()), "email": "paola@rossi.example.it",
+        "valid_until": "2026-12-31", "total": {"amount": "1830.00", "currency": "EUR"}, **fields,
+    })
+
+
 LOADERS = {
     "customer_registered": schemas.CustomerRegistered,
     "password_reset_requested": schemas.PasswordResetRequested,
     "employee_invited": schemas.EmployeeInvited,
     "customer_erased": schemas.CustomerErased,
+    "order_placed": schemas.OrderPlaced,
+    "order_status_changed": schemas.OrderStatusChanged,
+    "order_paid": schemas.OrderPaid,
+    "quote_requested": schemas.QuoteRequested,
+    "quote_priced": schemas.QuotePriced,
 }
 
 

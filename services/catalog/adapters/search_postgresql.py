@@ -27,8 +27,28 @@ def tsquery_text(words: list[str], prefix_last: bool) -> str:
 
 def text_hits(words: list[str], prefix_last: bool) -> Select:
     """(product_id, score) of matching products; a lower score is more relevant (minus ts_rank)."""
-    query = func.to_tsquery(SIMPLE, tsquery_text(words, prefix_last))
+    return ranked_hits(query_text(words, prefix_last))
+
+
+def count_hits(words: list[str], prefix_last: bool) -> Select:
+    """How many products match, without ranking them."""
+    return counted_hits(query_text(words, prefix_last))
+
+
+def query_text(words: list[str], prefix_last: bool) -> str:
+    """The value :func:`ranked_hits` and :func:`counted_hits` take: the query in the engine's syntax."""
+    return tsquery_text(words, prefix_last)
+
+
+def ranked_hits(text) -> Select:
+    """:func:`text_hits` for a :func:`query_text` given as a value or a bind parameter."""
+    query = func.to_tsquery(SIMPLE, text)
     return select(
         products.c.id.label("product_id"),
         (-func.ts_rank(search_vector, query)).label("score"),
     ).where(search_vector.op("@@")(query))
+
+
+def counted_hits(text) -> Select:
+    """:func:`count_hits` for a :func:`query_text` given as a value or a bind parameter."""
+    return select(func.count()).select_from(products).where(search_vector.op("@@")(func.to_tsquery(SIMPLE, text)))

@@ -123,9 +123,12 @@ class SmtpMailer(Transport):
             # This message only (a refused address, a refused text, an address
             # that needs SMTPUTF8 the server lacks): the next one may pass.
             raise DeliveryFailed(_describe(exc)) from exc
-        except (smtplib.SMTPException, OSError) as exc:
-            # Disconnected, or our sender address refused: the rest would fail too.
+        except smtplib.SMTPSenderRefused as exc:
+            # Our own sender address refused: a setting, not this message.
             raise ChannelDown(_describe(exc)) from exc
+        except (smtplib.SMTPException, OSError) as exc:
+            # Disconnected in the middle of this message: the rest would fail too.
+            raise ChannelDown(_describe(exc), in_flight=True) from exc
 
 
 def _describe(exc: Exception) -> str:

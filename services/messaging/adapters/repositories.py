@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import insert, or_, select
+from sqlalchemy import func, insert, or_, select
 
 from services.messaging.adapters.orm import erased_customers
 from services.messaging.domain.model import PENDING, Notification
@@ -53,6 +53,16 @@ class Notifications:
         for notification in claimed:
             notification.locked_until = lease_until
         return claimed
+
+    def page(self, page: int, per_page: int, status: str | None = None,
+             kind: str | None = None) -> tuple[list[Notification], int]:
+        where = [column == value for column, value in ((Notification.status, status), (Notification.kind, kind))
+                 if value]
+        total = self.session.scalar(select(func.count()).select_from(Notification).where(*where))
+        rows = self.session.scalars(select(Notification).where(*where)
+                                    .order_by(Notification.created_at.desc(), Notification.id)
+                                    .limit(per_page).offset((page - 1) * per_page))
+        return list(rows), total or 0
 
     # -- erased customers ------------------------------------------------------
     def is_erased(self, customer_id: str | None) -> bool:

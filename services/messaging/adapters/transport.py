@@ -18,7 +18,18 @@ class DeliveryFailed(Exception):
 
 class ChannelDown(DeliveryFailed):
     """The channel itself is unreachable or refuses us (connection, TLS, login):
-    the rest of the batch would fail the same way, so the pass stops here."""
+    the rest of the batch would fail the same way, so the pass stops here.
+
+    ``in_flight``: the channel went away while this message was being sent.
+    The message may be the cause (a server that drops the connection on one
+    particular mail), so the sender counts it as a refusal of that message;
+    otherwise such a message, always first in line, would hold every other
+    notification back for ever.
+    """
+
+    def __init__(self, message: str, in_flight: bool = False):
+        super().__init__(message)
+        self.in_flight = in_flight
 
 
 class Transport:

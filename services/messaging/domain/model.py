@@ -6,6 +6,14 @@ identical to the first try, and the stored row is what staff see later.
 
 States: pending -> sent | failed; pending -> cancelled when the customer is
 erased before delivery.
+
+Two kinds of failed try. A refusal of this one message (a rejected address,
+a rejected text) counts toward ``MAX_REFUSALS``, after which the message is
+failed: trying it forever would not change the answer. A channel that is
+down (no connection, TLS or login refused) says nothing about the message:
+such a try is counted in ``attempts`` (which drives the back-off, capped at
+60 s) but never fails the notification, so mail queued during an outage of
+any length goes out once the server is back.
 """
 from __future__ import annotations
 
@@ -18,8 +26,8 @@ from services.messaging.domain.templates import Rendered, render
 PENDING, SENT, FAILED, CANCELLED = "pending", "sent", "failed", "cancelled"
 EMAIL, SMS = "email", "sms"
 
-# After this many failed tries the notification is given up and shows as failed.
-MAX_ATTEMPTS = 10
+# After this many refusals of the message itself it is given up and shows as failed.
+MAX_REFUSALS = 10
 
 # These bodies hold a link that works as a credential (reset the password,
 # activate an account). Once the link has reached the person, or never will,
@@ -43,7 +51,8 @@ class Notification:
         self.source_event_id = source_event_id
         self.created_at = created_at
         self.status = PENDING
-        self.attempts = 0
+        self.attempts = 0  # every try, sent or not
+        self.refusals = 0  # tries the channel refused for this message (not the channel down)
         self.next_attempt_at = created_at
         self.locked_until: datetime | None = None
         self.last_error: str | None = None
@@ -88,14 +97,21 @@ class Notification:
         self.locked_until = None
         self._forget_secret_link()
 
-    def delivery_failed(self, error: str, now: datetime, backoff: Callable[[int], float]) -> None:
-        """Count a failed try; retry after ``backoff(attempts)`` seconds, or give up after MAX_ATTEMPTS."""
+    def delivery_failed(self, error: str, now: datetime, backoff: Callable[[int], float],
+                        channel_down: bool = False) -> None:
+        """Count a failed try and retry after ``backoff(attempts)`` seconds.
+
+        A refusal of this message counts toward MAX_REFUSALS, then the
+        notification is failed; a channel that is down never fails it.
+        """
         if self.status != PENDING:
             return  # erased (cancelled) while the try was running: keep nothing more about it
         self.attempts += 1
         self.last_error = error[:2000]
         self.locked_until = None
-        if self.attempts >= MAX_ATTEMPTS:
+        if not channel_down:
+            self.refusals += 1
+        if self.refusals >= MAX_REFUSALS:
             self.status = FAILED
             self._forget_secret_link()
         else:

@@ -1,9 +1,9 @@
 """Subject and body of every notification, per template and language.
 
-Plain Python: fixed texts filled with ``str.format``. The values are inserted,
-never interpreted, so a name like ``{first_name}`` stays a name. Links always
-come from the event: accounts owns its URLs and tokens, messaging only
-carries them.
+Plain Python: fixed texts (``domain/texts/``) filled with ``str.format``. The
+values are inserted, never interpreted, so a name like ``{first_name}`` stays
+a name. Links always come from the event or from messaging's own settings,
+never from what a customer typed.
 
 English and Italian are written out. The other customer languages (de, pl,
 uk) and anything unknown fall back to English until their texts are added.
@@ -11,7 +11,12 @@ uk) and anything unknown fall back to English until their texts are added.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
+from decimal import Decimal
+
+from services.messaging.domain.texts.accounts import ACCOUNT_TEXTS
+from services.messaging.domain.texts.desk import DESK_LABELS, DESK_TEXTS
+from services.messaging.domain.texts.orders import LINE_TEXTS, ORDER_LABELS, ORDER_TEXTS
 
 DEFAULT_LANGUAGE = "en"
 
@@ -21,6 +26,31 @@ class Rendered:
     subject: str
     body: str
     language: str  # the language the text is really in (after any fallback)
+
+
+@dataclass(frozen=True)
+class Amount:
+    """Money to show: written the way the language writes numbers (12.50 EUR, 12,50 EUR)."""
+
+    amount: Decimal
+    currency: str
+
+
+@dataclass(frozen=True)
+class Lines:
+    """Several lines (an order's items), each filled from its own one-line text and values."""
+
+    text: str  # a key of LINE_TEXTS
+    items: tuple[dict, ...]
+
+
+@dataclass(frozen=True)
+class Label:
+    """A code (``bank_transfer``, ``order``) shown by its words in the mail's language."""
+
+    kind: str  # a key of LABELS
+    code: str
+    ref: str = ""  # filled in where the words say {ref}
 
 
 _SIGNATURE = {
@@ -34,100 +64,11 @@ _WHEN = {
     "en": "%Y-%m-%d %H:%M UTC",
     "it": "%d/%m/%Y alle %H:%M (UTC)",
 }
+_DAY = {"en": "%Y-%m-%d", "it": "%d/%m/%Y"}
+_SEPARATORS = {"en": (",", "."), "it": (".", ",")}  # thousands, decimals
 
-TEMPLATES: dict[str, dict[str, tuple[str, str]]] = {
-    "welcome": {
-        "en": (
-            "Welcome to Sportello",
-            "Hello {first_name},\n\n"
-            "welcome to Sportello: your customer account is ready.\n"
-            "Your customer number is {customer_number}; please quote it when you contact us.\n\n"
-            "{signature}\n",
-        ),
-        "it": (
-            "Benvenuto su Sportello",
-            "Ciao {first_name},\n\n"
-            "benvenuto su Sportello: il tuo account cliente è pronto.\n"
-            "Il tuo numero cliente è {customer_number}; indicalo quando ci contatti.\n\n"
-            "{signature}\n",
-        ),
-    },
-    "welcome_business": {
-        "en": (
-            "Welcome to Sportello",
-            "Hello {first_name},\n\n"
-            "welcome to Sportello: your company account is ready, and you are its administrator.\n"
-            "Your customer number is {customer_number}; please quote it when you contact us.\n"
-            "From your customer area you can invite colleagues to represent your company.\n\n"
-            "{signature}\n",
-        ),
-        "it": (
-            "Benvenuto su Sportello",
-            "Ciao {first_name},\n\n"
-            "benvenuto su Sportello: l'account della tua azienda è pronto e tu ne sei l'amministratore.\n"
-            "Il tuo numero cliente è {customer_number}; indicalo quando ci contatti.\n"
-            "Dalla tua area clienti puoi invitare i colleghi a rappresentare l'azienda.\n\n"
-            "{signature}\n",
-        ),
-    },
-    "password_reset": {
-        "en": (
-            "Reset your Sportello password",
-            "Hello {first_name},\n\n"
-            "we received a request to reset the password of your Sportello account.\n"
-            "To choose a new password, open this link:\n\n"
-            "{reset_url}\n\n"
-            "The link expires on {expires_at}.\n"
-            "If you did not ask for this, ignore this message: your password stays as it is.\n\n"
-            "{signature}\n",
-        ),
-        "it": (
-            "Reimposta la password di Sportello",
-            "Ciao {first_name},\n\n"
-            "abbiamo ricevuto una richiesta di reimpostare la password del tuo account Sportello.\n"
-            "Per scegliere una nuova password apri questo link:\n\n"
-            "{reset_url}\n\n"
-            "Il link scade il {expires_at}.\n"
-            "Se non l'hai chiesto tu, ignora questo messaggio: la tua password resta invariata.\n\n"
-            "{signature}\n",
-        ),
-    },
-    # An SMS is one short line: the link first, so that no phone cuts it off.
-    "password_reset_sms": {
-        "en": (
-            "Reset your Sportello password",
-            "Sportello: reset your password at {reset_url} (valid until {expires_at}). "
-            "Did not ask? Ignore this SMS.",
-        ),
-        "it": (
-            "Reimposta la password di Sportello",
-            "Sportello: reimposta la password su {reset_url} (valido fino al {expires_at}). "
-            "Non l'hai chiesto tu? Ignora questo SMS.",
-        ),
-    },
-    "employee_invitation": {
-        "en": (
-            "Invitation to represent {company_name} on Sportello",
-            "Hello,\n\n"
-            "{invited_by} invited you to represent {company_name} on Sportello, with the role \"{role}\".\n"
-            "To activate your access, open this link and choose a password:\n\n"
-            "{activation_url}\n\n"
-            "The link can be used once and expires on {expires_at}.\n"
-            "If you were not expecting this invitation, ignore this message.\n\n"
-            "{signature}\n",
-        ),
-        "it": (
-            "Invito a rappresentare {company_name} su Sportello",
-            "Buongiorno,\n\n"
-            "{invited_by} ti ha invitato a rappresentare {company_name} su Sportello, con il ruolo \"{role}\".\n"
-            "Per attivare il tuo accesso apri questo link e scegli una password:\n\n"
-            "{activation_url}\n\n"
-            "Il link si può usare una sola volta e scade il {expires_at}.\n"
-            "Se non aspettavi questo invito, ignora questo messaggio.\n\n"
-            "{signature}\n",
-        ),
-    },
-}
+TEMPLATES: dict[str, dict[str, tuple[str, str]]] = {**ACCOUNT_TEXTS, **ORDER_TEXTS, **DESK_TEXTS}
+LABELS: dict[str, dict[str, dict[str, str]]] = {**ORDER_LABELS, **DESK_LABELS}
 
 
 def language_of(requested: str | None) -> str:
@@ -149,6 +90,28 @@ def render(template: str, requested_language: str | None, **values) -> Rendered:
 def _value(value, language: str) -> str:
     if isinstance(value, datetime):
         return value.astimezone(timezone.utc).strftime(_WHEN[language])
+    if isinstance(value, date):
+        return value.strftime(_DAY[language])
+    if isinstance(value, Amount):
+        return f"{_number(value.amount, language)} {value.currency}"
+    if isinstance(value, Label):
+        names = LABELS[value.kind]
+        words = (names.get(language) or names[DEFAULT_LANGUAGE]).get(value.code)
+        return _one_line(value.code) if words is None else words.replace("{ref}", _one_line(value.ref))
+    if isinstance(value, Lines):
+        texts = LINE_TEXTS[value.text]
+        line = texts.get(language) or texts[DEFAULT_LANGUAGE]
+        return "\n".join(line.format_map({k: _value(v, language) for k, v in item.items()}) for item in value.items)
+    return _one_line(value)
+
+
+def _one_line(value) -> str:
     # Every value is one line: a line break in a name or a company name would
     # otherwise end up in a mail header (the subject) or break the layout.
     return " ".join(str(value).split())
+
+
+def _number(amount: Decimal, language: str) -> str:
+    thousands, decimals = _SEPARATORS[language]
+    text = f"{Decimal(amount):,.2f}"  # 1,234.50
+    return text.replace(",", "\0").replace(".", decimals).replace("\0", thousands)

@@ -29,3 +29,21 @@ def test_loaded_commands_stay_json_safe_for_the_rpc_hop():
     loaded = schemas.NewProduct().load({"code": "A-1", "name": "A", "price": {"amount": "1.50", "currency": "EUR"},
                                         "vat_rate": "22"})
     assert json.loads(json.dumps(loaded)) == loaded
+
+
+def test_the_hand_written_search_page_dump_equals_the_schemas():
+    from decimal import Decimal
+
+    hits = [
+        {"code": "AB-1", "name": "Trapano", "producer": {"slug": "bosch", "name": "Bosch"},
+         "price": model.Price(Decimal("12.5"), "EUR"), "vat_rate": Decimal("22.00"), "stock_status": "in_stock",
+         "thumbnail_url": "https://img.example/ab-1.jpg"},
+        {"code": "x/2", "name": "Żółć ß", "producer": None, "price": model.Price(Decimal("0"), "PLN"),
+         "vat_rate": Decimal("4"), "stock_status": "on_order", "thumbnail_url": None},
+        {"code": "C.3", "name": "Телескоп", "producer": {"slug": "s", "name": "S"},
+         "price": model.Price(Decimal("9999999999.99"), "UAH"), "vat_rate": 5.5, "stock_status": "low_stock",
+         "thumbnail_url": None},
+    ]
+    for page in ({"items": hits, "page": 3, "per_page": 20, "total": 43, "pages": 3},
+                 {"items": [], "page": 1, "per_page": 100, "total": 0, "pages": 0}):
+        assert schemas.dump_search_page(page) == schemas.SearchPage().dump(page)

@@ -6,13 +6,13 @@ import eventlet
 import pytest
 from sqlalchemy import update
 
-from services.messaging import usecases
+from services.messaging.usecases import account_mail
 from services.messaging.adapters.mail import FileMailer, SmtpMailer
 from services.messaging.adapters.orm import notifications
 from services.messaging.adapters.repositories import Notifications
 from services.messaging.adapters.sms import FileSms
 from services.messaging.delivery import NotificationSender
-from services.messaging.domain.model import FAILED, MAX_ATTEMPTS, PENDING, REMOVED_LINK_BODY, SENT
+from services.messaging.domain.model import FAILED, MAX_REFUSALS, PENDING, REMOVED_LINK_BODY, SENT
 from tests.messaging import events
 from tests.support.databases import USE_POSTGRESQL
 from tests.support.fixtures import wait_until
@@ -35,8 +35,8 @@ class FixedClock:
 
 def queue(store, event_type="password_reset_requested", at=START, **fields):
     use_case, factory = {
-        "customer_registered": (usecases.queue_welcome, events.customer_registered),
-        "password_reset_requested": (usecases.queue_password_reset, events.password_reset_requested),
+        "customer_registered": (account_mail.queue_welcome, events.customer_registered),
+        "password_reset_requested": (account_mail.queue_password_reset, events.password_reset_requested),
     }[event_type]
     payload = factory(**fields)
     uow = store.uow()
@@ -61,7 +61,7 @@ def test_a_notification_is_marked_sent_once_the_smtp_server_accepted_it(store, s
     assert sender.deliver_once() == 0
 
 
-def test_with_the_smtp_server_down_the_batch_backs_off_together_and_gives_up_after_ten_tries(store):
+def test_an_smtp_outage_of_any_length_defers_the_batch_and_never_fails_it(store, smtp_server):
     queued = [queue(store, email=f"person{i}@example.it")[0] for i in range(3)]
     clock = FixedClock()
     closed = SmtpMailer("127.0.0.1", free_port(), timeout=2)
@@ -70,18 +70,40 @@ def test_with_the_smtp_server_down_the_batch_backs_off_together_and_gives_up_aft
     assert sender.deliver_once() == 3
     for notification in queued:
         row = store.row(notification.id)
-        assert (row.status, row.attempts) == (PENDING, 1)
+        assert (row.status, row.attempts, row.refusals) == (PENDING, 1, 0)
         assert "cannot connect" in row.last_error
         assert row.next_attempt_at > clock.now and row.locked_until is None
     assert sender.deliver_once() == 0  # not due yet: the server is not hammered
 
-    for _ in range(MAX_ATTEMPTS - 1):
+    passes = 3 * MAX_REFUSALS  # an hour of outage at two minutes a pass: three times the refusal budget
+    for _ in range(passes - 1):
         clock.advance(minutes=2)  # past the largest back-off (60 s + 20 % jitter)
         assert sender.deliver_once() == 3
     rows = [store.row(n.id) for n in queued]
-    assert {(row.status, row.attempts) for row in rows} == {(FAILED, MAX_ATTEMPTS)}
-    assert all(row.body == REMOVED_LINK_BODY for row in rows)
-    clock.advance(hours=1)
+    assert {(row.status, row.attempts, row.refusals) for row in rows} == {(PENDING, passes, 0)}
+    assert all(row.next_attempt_at <= clock.now + timedelta(seconds=72) for row in rows)  # capped back-off
+    assert all(REMOVED_LINK_BODY not in row.body for row in rows)  # the links are still there to be sent
+
+    clock.advance(minutes=2)  # the server is back
+    sender.transports["email"] = SmtpMailer(smtp_server.host, smtp_server.port)
+    assert sender.deliver_once() == 3
+    assert sorted(mail["To"] for mail in smtp_server.wait_for(3)) == [f"person{i}@example.it" for i in range(3)]
+    assert {store.row(n.id).status for n in queued} == {SENT}
+
+
+def test_a_message_the_server_keeps_refusing_is_failed_after_the_refusal_budget(store, smtp_server):
+    refused, _ = queue(store, email="anna@example.it")
+    with store.engine.begin() as conn:  # an address the server answers with 553 (malformed)
+        conn.execute(update(notifications).where(notifications.c.id == refused.id).values(recipient="anna@@example.it"))
+    clock = FixedClock()
+    sender = NotificationSender(store.sessions, {"email": SmtpMailer(smtp_server.host, smtp_server.port)},
+                                clock=clock)
+    for _ in range(MAX_REFUSALS):
+        assert sender.deliver_once() == 1
+        clock.advance(minutes=2)
+    row = store.row(refused.id)
+    assert (row.status, row.attempts, row.refusals) == (FAILED, MAX_REFUSALS, MAX_REFUSALS)
+    assert row.body == REMOVED_LINK_BODY and "553" in row.last_error
     assert sender.deliver_once() == 0  # failed is final
 
 
@@ -173,3 +195,57 @@ def test_tls_or_login_the_server_cannot_do_is_a_channel_down_not_a_silent_plain_
     assert (row.status, row.attempts) == (PENDING, 1)
     assert refusal in row.last_error
     assert smtp_server.messages() == []
+
+
+class HangUpOnData:
+    """A real (if tiny) SMTP server that accepts the envelope, then hangs up in the middle of DATA."""
+
+    def __init__(self):
+        self.listener = eventlet.listen(("127.0.0.1", 0))
+        self.port = self.listener.getsockname()[1]
+        self.thread = eventlet.spawn(self._serve)
+
+    def _serve(self):
+        while True:
+            connection, _ = self.listener.accept()
+            eventlet.spawn(self._session, connection)
+
+    @staticmethod
+    def _session(connection):
+        stream = connection.makefile("rwb")
+        say = lambda text: (stream.write(text.encode() + b"\r\n"), stream.flush())  # noqa: E731
+        say("220 ready")
+        for line in stream:
+            verb = line[:4].upper()
+            if verb == b"EHLO":
+                say("250 hello")
+            elif verb in (b"MAIL", b"RCPT", b"RSET", b"NOOP"):
+                say("250 ok")
+            elif verb == b"DATA":
+                say("354 go ahead")
+                break  # ...and hang up before the end of the message
+            else:
+                say("221 bye")
+                break
+        stream.close()
+        connection.close()
+
+    def stop(self):
+        self.thread.kill()
+        self.listener.close()
+
+
+def test_a_server_that_hangs_up_during_a_message_counts_a_refusal_for_that_message_only(store):
+    queued = [queue(store, email=f"person{i}@example.it", at=START + timedelta(seconds=i))[0] for i in range(3)]
+    server = HangUpOnData()
+    try:
+        sender = NotificationSender(store.sessions, {"email": SmtpMailer("127.0.0.1", server.port, timeout=2)})
+        assert sender.deliver_once() == 3
+    finally:
+        server.stop()
+    rows = [store.row(n.id) for n in queued]
+    # The message in flight may be what the server chokes on: it moves toward failing,
+    # so that it cannot hold the others back for ever; the others only wait.
+    assert [(row.status, row.attempts, row.refusals) for row in rows] == [
+        (PENDING, 1, 1), (PENDING, 1, 0), (PENDING, 1, 0)]
+    assert all("SMTPServerDisconnected" in row.last_error for row in rows)

@@ -1,9 +1,15 @@
-"""m0002 on a database that already holds m0001 rows (SQLite and PostgreSQL), and back."""
+"""Each migration on a database that already holds rows of the one before (SQLite and PostgreSQL), and back."""
+import pytest
 from alembic import command
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
 from sqlalchemy import inspect, text
+from sqlalchemy.exc import IntegrityError
 
 from services.chassis.database import make_engine
 from services.chassis.migrations import alembic_config, upgrade
+from services.chassis.tables import chassis_metadata
+from services.messaging.adapters.orm import metadata
 
 
 def test_notifications_queued_before_delivery_are_closed_not_sent_and_the_step_reverts(databases):
@@ -33,3 +39,51 @@ def test_notifications_queued_before_delivery_are_closed_not_sent_and_the_step_r
     assert "data" in columns and "body" not in columns
     assert "erased_customers" not in inspect(engine).get_table_names()
     engine.dispose()
+
+
+def test_m0003_adds_the_desk_and_refusals_and_one_open_channel_per_order_and_reverts(databases):
+    url = databases.url("messaging")
+    command.upgrade(alembic_config("messaging", url), "m0002")
+    engine = make_engine(url)
+    with engine.begin() as conn:
+        conn.execute(text(
+            "INSERT INTO notifications (id, kind, channel, recipient, source_event_id, status, created_at, subject, "
+            "body, language, attempts, next_attempt_at) VALUES ('n-1', 'welcome', 'email', 'a@example.it', 'e-1', "
+            "'pending', :at, 'Welcome', 'Hello', 'en', 7, :at)"
+        ), {"at": "2026-11-01 10:00:00"})
+
+    upgrade("messaging", url)
+    with engine.connect() as conn:
+        row = conn.execute(text("SELECT status, attempts, refusals FROM notifications")).one()
+    assert tuple(row) == ("pending", 7, 0)  # a full refusal budget from here on
+    assert {"threads", "thread_messages", "customer_languages", "known_orders"} <= set(
+        inspect(engine).get_table_names())
+
+    insert = text(
+        "INSERT INTO threads (id, customer_id, context_type, context_ref, subject, status, created_at, "
+        "last_activity_at, first_response_due_at) VALUES (:id, 'c-1', 'order', 'ORD-2026-000001', 's', :status, "
+        ":at, :at, :at)")
+    at = {"at": "2026-11-01 10:00:00"}
+    with engine.begin() as conn:
+        conn.execute(insert, {"id": "t-1", "status": "closed", **at})
+        conn.execute(insert, {"id": "t-2", "status": "closed", **at})  # closed ones may be many
+        conn.execute(insert, {"id": "t-3", "status": "open", **at})
+    with pytest.raises(IntegrityError), engine.begin() as conn:
+        conn.execute(insert, {"id": "t-4", "status": "answered", **at})  # a second open channel
+
+    command.downgrade(alembic_config("messaging", url), "m0002")
+    engine.dispose()
+    engine = make_engine(url)
+    assert "threads" not in inspect(engine).get_table_names()
+    assert "refusals" not in {c["name"] for c in inspect(engine).get_columns("notifications")}
+    engine.dispose()
+
+
+def test_the_migrated_schema_matches_the_tables_the_code_maps(databases):
+    url = databases.url("messaging")
+    upgrade("messaging", url)
+    engine = make_engine(url)
+    with engine.connect() as conn:
+        differences = compare_metadata(MigrationContext.configure(conn), [metadata, chassis_metadata])
+    engine.dispose()
+    assert differences == []

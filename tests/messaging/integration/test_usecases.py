@@ -1,7 +1,7 @@
 """The use cases against a real, migrated messaging database (SQLite, or PostgreSQL)."""
 from datetime import datetime, timezone
 
-from services.messaging import usecases
+from services.messaging.usecases import account_mail, privacy
 from services.messaging.adapters.orm import call_after_commit_with_new_notifications
 from services.messaging.domain.model import CANCELLED, PENDING, SENT, Notification
 from tests.messaging import events
@@ -22,10 +22,10 @@ def queue(store, use_case, event_type, payload):
 
 
 def test_each_event_stores_one_rendered_notification(store):
-    queue(store, usecases.queue_welcome, "customer_registered", events.customer_registered())
+    queue(store, account_mail.queue_welcome, "customer_registered", events.customer_registered())
     reset = events.password_reset_requested(channel="sms", phone="+393401234567")
-    queue(store, usecases.queue_password_reset, "password_reset_requested", reset)
-    queue(store, usecases.queue_employee_invitation, "employee_invited", events.employee_invited())
+    queue(store, account_mail.queue_password_reset, "password_reset_requested", reset)
+    queue(store, account_mail.queue_employee_invitation, "employee_invited", events.employee_invited())
     rows = {row.kind: row for row in store.rows()}
     assert set(rows) == {"welcome", "password_reset", "employee_invitation"}
     assert (rows["password_reset"].channel, rows["password_reset"].recipient) == ("sms", "+393401234567")
@@ -36,17 +36,17 @@ def test_each_event_stores_one_rendered_notification(store):
 
 def test_erasure_anonymises_every_notification_of_the_customer_and_keeps_the_counts(store):
     customer_id = "c-erased"
-    welcome = queue(store, usecases.queue_welcome, "customer_registered",
+    welcome = queue(store, account_mail.queue_welcome, "customer_registered",
                     events.customer_registered(customer_id=customer_id))
-    queue(store, usecases.queue_password_reset, "password_reset_requested",
+    queue(store, account_mail.queue_password_reset, "password_reset_requested",
           events.password_reset_requested(customer_id=customer_id))
-    other = queue(store, usecases.queue_welcome, "customer_registered",
+    other = queue(store, account_mail.queue_welcome, "customer_registered",
                   events.customer_registered(email="someone@example.it"))
     with store.sessions() as session, session.begin():  # the welcome went out already
         session.get(type(welcome), welcome.id).delivered(NOW)
 
     uow = store.uow()
-    assert usecases.erase_customer(uow, events.loaded("customer_erased", events.customer_erased(customer_id)), clock) == 2
+    assert privacy.erase_customer(uow, events.loaded("customer_erased", events.customer_erased(customer_id)), clock) == 2
     uow.close()
 
     rows = store.rows()
@@ -62,9 +62,9 @@ def test_a_notification_that_arrives_after_the_erasure_is_stored_without_the_per
     customer_id = "c-gone"
     for _ in range(2):  # erasing twice changes nothing
         uow = store.uow()
-        usecases.erase_customer(uow, events.loaded("customer_erased", events.customer_erased(customer_id)), clock)
+        privacy.erase_customer(uow, events.loaded("customer_erased", events.customer_erased(customer_id)), clock)
         uow.close()
-    late = queue(store, usecases.queue_password_reset, "password_reset_requested",
+    late = queue(store, account_mail.queue_password_reset, "password_reset_requested",
                  events.password_reset_requested(customer_id=customer_id))
     row = store.row(late.id)
     assert (row.status, row.recipient, row.body) == (CANCELLED, "", "")
@@ -73,10 +73,10 @@ def test_a_notification_that_arrives_after_the_erasure_is_stored_without_the_per
 def test_the_sender_is_woken_by_commits_that_create_notifications_only(store):
     wakes = []
     call_after_commit_with_new_notifications(store.sessions, lambda: wakes.append(1))
-    queue(store, usecases.queue_welcome, "customer_registered", events.customer_registered(customer_id="c-1"))
+    queue(store, account_mail.queue_welcome, "customer_registered", events.customer_registered(customer_id="c-1"))
     assert len(wakes) == 1
     uow = store.uow()
-    usecases.erase_customer(uow, events.loaded("customer_erased", events.customer_erased("c-1")), clock)
+    privacy.erase_customer(uow, events.loaded("customer_erased", events.customer_erased("c-1")), clock)
     uow.close()
     assert len(wakes) == 1
     uow = store.uow()  # a flush that is rolled back wakes nobody

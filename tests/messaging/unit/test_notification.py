@@ -5,7 +5,7 @@ import pytest
 
 from services.chassis.outbox import MAX_BACKOFF_SECONDS, backoff_seconds
 from services.messaging.domain.model import (
-    CANCELLED, FAILED, MAX_ATTEMPTS, PENDING, REMOVED_LINK_BODY, SENT, Notification,
+    CANCELLED, FAILED, MAX_REFUSALS, PENDING, REMOVED_LINK_BODY, SENT, Notification,
 )
 from tests.messaging import events
 
@@ -73,20 +73,42 @@ def test_a_failed_try_counts_and_backs_off_from_the_clock():
 
 def test_the_chassis_backoff_keeps_retries_within_its_cap():
     notification = welcome()
-    for _ in range(MAX_ATTEMPTS - 1):
+    for _ in range(MAX_REFUSALS - 1):
         notification.delivery_failed("down", NOW, backoff=backoff_seconds)
         assert NOW < notification.next_attempt_at <= NOW + timedelta(seconds=MAX_BACKOFF_SECONDS * 1.2)
 
 
-def test_after_the_last_attempt_the_notification_is_failed_and_its_secret_link_forgotten():
+def test_after_the_last_refusal_the_notification_is_failed_and_its_secret_link_forgotten():
     notification, payload = reset()
-    for attempt in range(1, MAX_ATTEMPTS):
+    for attempt in range(1, MAX_REFUSALS):
         notification.delivery_failed(f"refused #{attempt}", NOW, backoff=lambda a: 1.0)
         assert notification.status == PENDING
     notification.delivery_failed("refused #10", NOW, backoff=lambda a: 1.0)
-    assert (notification.status, notification.attempts) == (FAILED, MAX_ATTEMPTS)
+    assert (notification.status, notification.attempts, notification.refusals) == (FAILED, MAX_REFUSALS, MAX_REFUSALS)
     assert notification.last_error == "refused #10"
     assert payload["reset_url"] not in notification.body
+
+
+def test_a_channel_that_is_down_never_fails_the_notification_and_keeps_backing_off_within_the_cap():
+    notification = welcome()
+    now = NOW
+    for _ in range(10 * MAX_REFUSALS):  # far longer than any refusal budget: about two hours of outage
+        notification.delivery_failed("ConnectionRefusedError", now, backoff=backoff_seconds, channel_down=True)
+        assert notification.status == PENDING
+        assert now < notification.next_attempt_at <= now + timedelta(seconds=MAX_BACKOFF_SECONDS * 1.2)
+        now = notification.next_attempt_at
+    assert (notification.attempts, notification.refusals) == (10 * MAX_REFUSALS, 0)
+
+
+def test_only_refusals_of_the_message_count_toward_failing_it():
+    notification = welcome()
+    for _ in range(MAX_REFUSALS - 1):
+        notification.delivery_failed("550 refused", NOW, backoff=lambda a: 1.0)
+        notification.delivery_failed("connection refused", NOW, backoff=lambda a: 1.0, channel_down=True)
+    assert (notification.status, notification.refusals, notification.attempts) == (
+        PENDING, MAX_REFUSALS - 1, 2 * (MAX_REFUSALS - 1))
+    notification.delivery_failed("550 refused", NOW, backoff=lambda a: 1.0)
+    assert notification.status == FAILED
 
 
 def test_sent_counts_the_try_and_keeps_a_welcome_but_not_a_reset_link():

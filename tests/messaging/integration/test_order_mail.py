@@ -1,0 +1,84 @@
+"""The order and quote mails' use cases on a real database: addresses and languages kept from earlier events."""
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from services.messaging.dependencies import MessagingSettings
+from services.messaging.usecases import account_mail, order_mail, privacy
+from services.messaging.usecases.order_mail import ORDER_WAIT, OrderNotKnownYet
+from tests.messaging import events
+
+NOW = datetime.now(timezone.utc).replace(microsecond=0)
+SETTINGS = MessagingSettings(public_base_url="https://shop.example.it", staff_email="desk@shop.example")
+
+
+def handle(store, use_case, event_type, payload, at=NOW):
+    uow = store.uow()
+    try:
+        event = events.loaded(event_type, payload)
+        if use_case.__module__.endswith("order_mail"):
+            return use_case(uow, event, SETTINGS, lambda: at)
+        return use_case(uow, event, lambda: at)
+    finally:
+        uow.close()
+
+
+def test_later_order_mails_go_to_the_orders_address_in_the_language_the_customer_registered_in(store):
+    registered = events.customer_registered(language="it")
+    customer_id = registered["customer_id"]
+    handle(store, account_mail.queue_welcome, "customer_registered", registered)
+    placed = events.order_placed(customer_id=customer_id, email="fatture@example.it")
+    confirmation = handle(store, order_mail.queue_order_confirmation, "order_placed", placed)
+    assert confirmation.language == "it" and confirmation.recipient == "fatture@example.it"
+    shipped = handle(store, order_mail.queue_order_status, "order_status_changed",
+                     events.order_status_changed(customer_id=customer_id, status="fulfilled"))
+    paid = handle(store, order_mail.queue_order_paid, "order_paid", events.order_paid(customer_id=customer_id))
+    assert [(n.kind, n.recipient, n.language) for n in (shipped, paid)] == [
+        ("order_shipped", "fatture@example.it", "it"), ("order_paid", "fatture@example.it", "it")]
+
+
+def test_a_status_change_that_overtakes_its_order_waits_for_it_then_gives_up(store):
+    early = events.order_status_changed(order_number="ORD-2026-000099", status="delivered")
+    with pytest.raises(OrderNotKnownYet):
+        handle(store, order_mail.queue_order_status, "order_status_changed", early)
+    assert store.rows() == []
+    stale = events.order_status_changed(order_number="ORD-2026-000099", status="delivered",
+                                        occurred_at=(NOW - ORDER_WAIT - timedelta(seconds=1)).isoformat())
+    assert handle(store, order_mail.queue_order_status, "order_status_changed", stale) is None
+    assert store.rows() == []
+
+
+def test_processing_makes_no_mail_and_needs_no_order(store):
+    event = events.order_status_changed(order_number="ORD-2026-000404", status="processing")
+    assert handle(store, order_mail.queue_order_status, "order_status_changed", event) is None
+
+
+def test_an_address_or_language_in_the_event_wins_over_what_was_kept(store):
+    handle(store, order_mail.queue_order_confirmation, "order_placed", events.order_placed(customer_id="c-1"))
+    event = events.order_status_changed(customer_id="c-1", status="cancelled", email="new@example.it", language="it")
+    mail = handle(store, order_mail.queue_order_status, "order_status_changed", event)
+    assert (mail.recipient, mail.language, mail.kind) == ("new@example.it", "it", "order_cancelled")
+
+
+def test_quote_mails_use_the_events_address(store):
+    received = handle(store, order_mail.queue_quote_received, "quote_requested", events.quote_requested())
+    ready = handle(store, order_mail.queue_quote_ready, "quote_priced", events.quote_priced())
+    assert [(n.kind, n.recipient, n.language) for n in (received, ready)] == [
+        ("quote_requested", "paola@rossi.example.it", "en"), ("quote_ready", "paola@rossi.example.it", "en")]
+
+
+def test_after_erasure_no_address_or_language_is_kept_and_late_mails_are_stored_without_the_person(store):
+    registered = events.customer_registered(language="it")
+    customer_id = registered["customer_id"]
+    handle(store, account_mail.queue_welcome, "customer_registered", registered)
+    handle(store, order_mail.queue_order_confirmation, "order_placed", events.order_placed(customer_id=customer_id))
+    handle(store, privacy.erase_customer, "customer_erased", events.customer_erased(customer_id))
+    handle(store, account_mail.queue_welcome, "customer_registered", registered)  # a late redelivery
+    late_status = handle(store, order_mail.queue_order_status, "order_status_changed",
+                         events.order_status_changed(customer_id=customer_id, status="delivered"))
+    assert late_status is None  # the order's address is gone: nobody to write to
+    late_order = handle(store, order_mail.queue_order_confirmation, "order_placed",
+                        events.order_placed(customer_id=customer_id, order_number="ORD-2026-000002"))
+    assert (late_order.status, late_order.recipient, late_order.body) == ("cancelled", "", "")
+    assert late_order.language == "en"  # the language was not remembered again
+    assert {(row.recipient, row.body) for row in store.rows()} == {("", "")}
