@@ -51,17 +51,19 @@ class ApiWsgiApp(WsgiApp):
             return start_response(status, headers, exc_info)
 
         request = Request(environ, shallow=True)
-        request.max_content_length = self.server.max_body_bytes
-        if request.content_length is not None and request.content_length > self.server.max_body_bytes:
-            response = problems.problem_response(
-                413, "payload-too-large", problems.HTTP_PROBLEMS[413][1],
-                f"The body may be at most {self.server.max_body_bytes} bytes.", request_id,
-            )
-            response.headers["Connection"] = "close"
-            return response(environ, start_with_headers)
         adapter = self.url_map.bind_to_environ(environ)
         try:
             provider, values = adapter.match()
+            # A route may take more than the default (file uploads); still checked before reading.
+            limit = getattr(provider, "max_body_bytes", None) or self.server.max_body_bytes
+            request.max_content_length = limit
+            if request.content_length is not None and request.content_length > limit:
+                response = problems.problem_response(
+                    413, "payload-too-large", problems.HTTP_PROBLEMS[413][1],
+                    f"The body may be at most {limit} bytes.", request_id,
+                )
+                response.headers["Connection"] = "close"
+                return response(environ, start_with_headers)
             request.path_values = values
             response = provider.handle_request(request)
         except HTTPException as exc:
@@ -93,9 +95,11 @@ class Route(HttpRequestHandler):
     def __init__(self, method: str, url: str, *, body: type[Schema] | None = None,
                  query: type[Schema] | None = None, response: type[Schema] | None = None,
                  many: bool = False, status: int = 200, summary: str = "", tags: tuple = (),
-                 problem_statuses: tuple[int, ...] = (), auth: str | None = None, **kwargs):
+                 problem_statuses: tuple[int, ...] = (), auth: str | None = None,
+                 max_body_bytes: int | None = None, **kwargs):
         super().__init__(method, url, **kwargs)
         self.auth = auth
+        self.max_body_bytes = max_body_bytes
         self.body_schema = body
         self.query_schema = query
         self.response_schema = response

@@ -53,6 +53,17 @@ class Settings:
     staff_email: str = "desk@sportello.local"
     staff_language: str = "en"
     message_max_chars: int = 10_000
+    # Returns (RMA): the shop's return rules and where attachments live.
+    return_window_days: int = 14
+    return_review_business_hours: int = 24
+    return_holidays: tuple[str, ...] = ()
+    return_timezone: str = "Europe/Rome"
+    return_convenience_kinds: tuple[str, ...] = ("private",)
+    return_attachment_max_bytes: int = 5 * 1024 * 1024
+    return_attachment_max_count: int = 10
+    return_storage_dir: str = ""
+    return_warehouse_address: tuple[str, ...] = ("Sportello Returns", "Via dell'Industria 10", "20141 Milano MI",
+                                                 "Italy")
 
     def database_url(self, service: str) -> str:
         return self.database_urls[service]
@@ -99,6 +110,17 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         staff_email=get("SPORTELLO_STAFF_EMAIL", "desk@sportello.local"),
         staff_language=get("SPORTELLO_STAFF_LANGUAGE", "en"),
         message_max_chars=int(get("SPORTELLO_MESSAGE_MAX_CHARS", "10000")),
+        return_window_days=int(get("RETURN_WINDOW_DAYS", "14")),
+        return_review_business_hours=int(get("RETURN_REVIEW_BUSINESS_HOURS", "24")),
+        return_holidays=tuple(d.strip() for d in get("RETURN_HOLIDAYS", "").split(",") if d.strip()),
+        return_timezone=get("RETURN_TIMEZONE", "Europe/Rome"),
+        return_convenience_kinds=tuple(k.strip() for k in get("RETURN_CONVENIENCE_KINDS", "private").split(",")
+                                       if k.strip()),
+        return_attachment_max_bytes=int(get("RETURN_ATTACHMENT_MAX_BYTES", str(5 * 1024 * 1024))),
+        return_attachment_max_count=int(get("RETURN_ATTACHMENT_MAX_COUNT", "10")),
+        return_storage_dir=get("RETURN_STORAGE_DIR", str(var_dir / "returns")),
+        return_warehouse_address=tuple(part.strip() for part in get(
+            "RETURN_WAREHOUSE_ADDRESS", "Sportello Returns|Via dell'Industria 10|20141 Milano MI|Italy").split("|")),
     )
 
 
@@ -160,4 +182,15 @@ def nameko_config(settings: Settings) -> dict:
         "STAFF_NOTIFICATIONS_EMAIL": settings.staff_email,
         "STAFF_NOTIFICATIONS_LANGUAGE": settings.staff_language,
         "MESSAGE_MAX_CHARS": settings.message_max_chars,
+        "RETURNS": {
+            "window_days": settings.return_window_days,
+            "review_business_hours": settings.return_review_business_hours,
+            "holidays": list(settings.return_holidays),
+            "timezone": settings.return_timezone,
+            "convenience_kinds": list(settings.return_convenience_kinds),
+            "attachment_max_bytes": settings.return_attachment_max_bytes,
+            "attachment_max_count": settings.return_attachment_max_count,
+            "storage_dir": settings.return_storage_dir or str(settings.var_dir / "returns"),
+            "warehouse_address": list(settings.return_warehouse_address),
+        },
     }

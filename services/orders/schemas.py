@@ -347,6 +347,14 @@ class QuotePriced(EventSchema):
     total = fields.Nested(Money, required=True)
 
 
+class RefundRequested(EventSchema):
+    """returns.refund_requested as orders reads it (also credit_requested: the same fields orders needs)."""
+
+    rma_number = fields.String(required=True)
+    order_number = fields.String(required=True)
+    amount = fields.Nested(Money, required=True)
+
+
 EVENT_SCHEMAS = {
     "quote_requested": QuoteRequested,
     "quote_priced": QuotePriced,

@@ -119,6 +119,14 @@ class OrdersService(ServiceBase):
     def handle_product_price_changed(self, event):
         carts.note_price_change(self.db, event)
 
+    @consume("returns", "refund_requested", schemas.RefundRequested)
+    def handle_refund_requested(self, event):
+        orders.record_refund(self.db, event, self.clock)
+
+    @consume("returns", "credit_requested", schemas.RefundRequested)
+    def handle_credit_requested(self, event):
+        orders.record_refund(self.db, event, self.clock, kind="credit")
+
     # -- quotes -----------------------------------------------------------------------------
     @rpc
     def get_quote_cart(self):

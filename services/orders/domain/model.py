@@ -286,6 +286,20 @@ class Order(RecordsEvents):
                         amount={"amount": str(paid), "currency": self.currency})
         return payment
 
+    def record_refund(self, amount: Decimal, reference: str, now: datetime, kind: str = "refund") -> Payment | None:
+        """Money back for a return (returns.refund_requested) or a credit granted instead (credit_requested).
+
+        Keyed by the RMA number: the same return never refunds twice, whatever is redelivered.
+        """
+        if any(p.kind == kind and p.reference == reference for p in self.payments):
+            return None
+        entry = Payment(amount, reference, now, kind=kind)
+        self.payments.append(entry)
+        if kind == "refund":
+            refunded = sum((p.amount for p in self.payments if p.kind == "refund"), Decimal("0"))
+            self.payment_status = "refunded" if refunded >= self.total else "partially_refunded"
+        return entry
+
     @property
     def customer_status(self) -> str:
         return CUSTOMER_STATUS[self.status]

@@ -52,3 +52,10 @@ def record_payment(uow, number: str, command: dict, clock) -> Order:
     order.record_payment(command["amount"], command.get("reference"), clock())
     uow.commit()
     return order
+
+
+def record_refund(uow, event: dict, clock, kind: str = "refund") -> None:
+    """returns.refund_requested / credit_requested: the order keeps the refund (or credit) owed for an RMA."""
+    order = staff_order(uow, event["order_number"])  # raises: the consumer retries, then dead-letters
+    order.record_refund(event["amount"]["amount"], event["rma_number"], clock(), kind=kind)
+    uow.commit()

@@ -1,0 +1,63 @@
+"""Files of a return: photos and documents the customer attaches, and the return label."""
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+
+from services.chassis.auth import Identity
+from services.returns.adapters.label_pdf import label_pdf
+from services.returns.domain.errors import AttachmentNotFound, AttachmentRejected
+from services.returns.domain.files import safe_filename, sniff
+from services.returns.domain.model import Attachment
+from services.returns.usecases.access import acting_rma, staff_rma, visible_rma
+
+
+def add_attachment(uow, caller: Identity, number: str, upload: dict, store, policy, clock) -> Attachment:
+    """Check the file by its bytes, store it under a generated name, then record it; all or nothing."""
+    try:
+        data = base64.b64decode(upload["data"], validate=True)
+    except (binascii.Error, ValueError):
+        raise AttachmentRejected("The file did not arrive intact.") from None
+    if not data or len(data) > policy.attachment_max_bytes:
+        raise AttachmentRejected(f"A file may have 1 to {policy.attachment_max_bytes} bytes; this has {len(data)}.",
+                                 fields={"file": ["Too large." if data else "Empty."]},
+                                 extra={"max_bytes": policy.attachment_max_bytes})
+    kind = sniff(data)
+    if kind is None:  # whatever the name or the declared type said
+        raise AttachmentRejected("Attach JPEG, PNG or WebP photos and PDF documents.",
+                                 fields={"file": ["Not a JPEG, PNG, WebP or PDF file."]})
+    content_type, extension = kind
+    rma = acting_rma(uow, caller, number)
+    stored_name = store.save(rma.id, data, extension)
+    try:
+        attachment = Attachment(safe_filename(upload.get("filename"), extension), content_type, len(data),
+                                hashlib.sha256(data).hexdigest(), stored_name, caller.customer_id, clock())
+        rma.attach(attachment, policy)
+        uow.commit()
+    except BaseException:
+        store.discard(stored_name)  # no row, no file
+        raise
+    return attachment
+
+
+def attachment_file(uow, caller: Identity | None, number: str, attachment_id: str, store) -> dict:
+    """The file for its owner (``caller``) or for staff (``caller`` None)."""
+    rma = staff_rma(uow, number, lock=False) if caller is None else visible_rma(uow, caller, number)
+    attachment = next((a for a in rma.attachments if a.id == attachment_id), None)
+    if attachment is None:
+        raise AttachmentNotFound("No such attachment.")
+    return _file(attachment.filename, attachment.content_type, store.read(attachment.stored_name))
+
+
+def label(uow, caller: Identity, number: str, policy) -> dict:
+    rma = visible_rma(uow, caller, number)
+    rma.ensure_label()
+    uow.session.expunge(rma)  # fully loaded (selectin): it stays readable without the session
+    uow.rollback()  # nothing to write: give the connection back before the CPU work
+    return _file(f"{rma.number}-label.pdf", "application/pdf", label_pdf(rma, policy))
+
+
+def _file(filename: str, content_type: str, data: bytes) -> dict:
+    return {"filename": filename, "content_type": content_type, "data": base64.b64encode(data).decode("ascii")}
+

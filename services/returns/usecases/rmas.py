@@ -1,0 +1,69 @@
+"""Opening a return, and reading returns as the customer and as staff see them."""
+from __future__ import annotations
+
+from sqlalchemy.exc import IntegrityError
+
+from services.chassis.auth import Identity
+from services.returns.adapters.repositories import DeliveredOrders, Rmas
+from services.returns.domain import policies
+from services.returns.domain.errors import OrderNotFound
+from services.returns.domain.model import Rma
+from services.returns.usecases.access import ensure_may_return, page_of, staff_rma, visible_rma
+
+
+def create_rma(uow, caller: Identity, command: dict, accounts, policy: policies.ReturnPolicy, clock) -> Rma:
+    """Open a return. The same Idempotency-Key returns the same RMA; nothing is written on any refusal."""
+    ensure_may_return(caller)
+    rmas, key = Rmas(uow.session), command.get("idempotency_key")
+    if key:
+        existing = rmas.by_idempotency_key(caller.customer_id, key)
+        if existing is not None:
+            return existing
+        uow.rollback()  # asked again below, under the lock
+    email = accounts.contact_email()  # asked before the transaction: no lock held across an RPC
+    order = DeliveredOrders(uow.session).by_number(command["order_number"], lock=True)
+    if order is None or not order.visible_to(caller.customer_id, caller.company_id):
+        raise OrderNotFound("No delivered order with this number.")  # also for other people's orders
+    now = clock()
+    held = rmas.held_quantities([order.id])[order.id]
+    rma = Rma.open(order, held, command, number=rmas.next_number(now.year), customer_id=caller.customer_id,
+                   company_id=caller.company_id, contact_email=email, policy=policy, now=now)
+    rmas.add(rma)
+    try:
+        uow.commit()
+    except IntegrityError:  # a concurrent request with the same key won
+        uow.rollback()
+        existing = rmas.by_idempotency_key(caller.customer_id, key) if key else None
+        if existing is None:
+            raise
+        return existing
+    return rma
+
+
+def list_rmas(uow, caller: Identity, query: dict) -> dict:
+    rows, total = Rmas(uow.session).visible(caller.customer_id, caller.company_id, query.get("status"),
+                                            query["page"], query["per_page"])
+    return page_of(rows, total, query)
+
+
+def get_rma(uow, caller: Identity, number: str) -> Rma:
+    return visible_rma(uow, caller, number)
+
+
+def staff_list_rmas(uow, query: dict, clock) -> dict:
+    rows, total = Rmas(uow.session).queue(query.get("status"), clock() if query.get("overdue") else None,
+                                          query["page"], query["per_page"])
+    return page_of(rows, total, query)
+
+
+def staff_get_rma(uow, number: str) -> Rma:
+    return staff_rma(uow, number, lock=False)
+
+
+def erase_customer(uow, event: dict, store) -> int:
+    """accounts.customer_erased: anonymise the customer's returns; files go after the commit."""
+    stored = [name for rma in Rmas(uow.session).of_customer(event["customer_id"]) for name in rma.erase_personal_data()]
+    uow.commit()
+    for name in stored:  # a crash here leaves orphan files, never a row pointing at nothing
+        store.discard(name)
+    return len(stored)
