@@ -175,3 +175,27 @@ def test_payments_mark_the_order_paid_once_covered(shop, client, config):
                          headers=desk)
     assert cancel.status_code == 200
     assert outbox_events(config, "orders", "order_cancelled")[0]["reason"] == "x"
+
+
+def test_refunds_and_credits_requested_by_returns_are_recorded_once(shop, client, config):
+    import uuid as uuid_module
+    from datetime import datetime, timezone
+
+    from nameko.standalone.events import event_dispatcher
+
+    from tests.support.fixtures import wait_until
+
+    anna = shop.customer()
+    order = shop.checkout(anna, ready_cart(shop, anna)["id"]).json()
+    desk = shop.staff()
+    client.post(f"/api/v1/staff/orders/{order['number']}/payments", json={"amount": "219.36"}, headers=desk)
+    refund = {"event_id": str(uuid_module.uuid4()), "occurred_at": datetime.now(timezone.utc).isoformat(),
+              "schema_version": 1, "rma_number": "RMA-2026-000001", "order_number": order["number"],
+              "amount": {"amount": "109.68", "currency": "EUR"}}
+    dispatch = event_dispatcher(config)
+    dispatch("returns", "refund_requested", refund)
+    dispatch("returns", "refund_requested", dict(refund, event_id=str(uuid_module.uuid4())))  # the same RMA again
+    status = lambda: client.get(f"/api/v1/orders/{order['number']}", headers=anna).json()["payment_status"]  # noqa: E731
+    assert wait_until(lambda: status() == "partially_refunded")
+    dispatch("returns", "refund_requested", dict(refund, event_id=str(uuid_module.uuid4()), rma_number="RMA-2026-000002"))
+    assert wait_until(lambda: status() == "refunded")
