@@ -355,6 +355,21 @@ class RefundRequested(EventSchema):
     amount = fields.Nested(Money, required=True)
 
 
+class ReplacementLine(Schema):
+    reference = fields.String(required=True)
+    name = fields.String(required=True)
+    quantity = fields.Integer(required=True, validate=QUANTITY)
+
+
+class ReplacementRequested(EventSchema):
+    """returns.replacement_requested as orders reads it."""
+
+    rma_number = fields.String(required=True)
+    order_number = fields.String(required=True)
+    lines = fields.List(fields.Nested(ReplacementLine, unknown="exclude"), required=True)
+    shipping_address = fields.Dict(required=True)
+
+
 EVENT_SCHEMAS = {
     "quote_requested": QuoteRequested,
     "quote_priced": QuotePriced,

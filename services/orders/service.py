@@ -127,6 +127,10 @@ class OrdersService(ServiceBase):
     def handle_credit_requested(self, event):
         orders.record_refund(self.db, event, self.clock, kind="credit")
 
+    @consume("returns", "replacement_requested", schemas.ReplacementRequested)
+    def handle_replacement_requested(self, event):
+        orders.create_replacement(self.db, event, self.clock)
+
     # -- quotes -----------------------------------------------------------------------------
     @rpc
     def get_quote_cart(self):

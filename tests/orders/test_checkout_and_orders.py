@@ -199,3 +199,34 @@ def test_refunds_and_credits_requested_by_returns_are_recorded_once(shop, client
     assert wait_until(lambda: status() == "partially_refunded")
     dispatch("returns", "refund_requested", dict(refund, event_id=str(uuid_module.uuid4()), rma_number="RMA-2026-000002"))
     assert wait_until(lambda: status() == "refunded")
+
+
+def test_a_replacement_requested_by_returns_becomes_one_zero_price_order(shop, client, config):
+    import uuid as uuid_module
+    from datetime import datetime, timezone
+
+    from nameko.standalone.events import event_dispatcher
+
+    from tests.support.fixtures import wait_until
+
+    anna = shop.customer()
+    order = shop.checkout(anna, ready_cart(shop, anna)["id"]).json()
+    event = {"event_id": str(uuid_module.uuid4()), "occurred_at": datetime.now(timezone.utc).isoformat(),
+             "schema_version": 1, "rma_number": "RMA-2026-000007", "order_number": order["number"],
+             "customer_id": "ignored", "request_type": "advanced_warranty", "status": "accepted",
+             "lines": [{"position": 1, "reference": "DRILL-18V", "name": "Trapano a batteria 18V", "quantity": 1,
+                        "unit_price": {"amount": "89.90", "currency": "EUR"}, "vat_rate": "22.00"}],
+             "shipping_address": {"name": "Anna Verdi", "street": "Via Po 3", "postal_code": "10123", "city": "Torino",
+                                  "country": "IT"}}
+    dispatch = event_dispatcher(config)
+    dispatch("returns", "replacement_requested", event)
+    dispatch("returns", "replacement_requested", dict(event, event_id=str(uuid_module.uuid4())))  # again
+    listed = wait_until(lambda: (page := client.get("/api/v1/orders", headers=anna).json())["total"] == 2 and page)
+    replacement = client.get(f"/api/v1/orders/{listed['items'][0]['number']}", headers=anna).json()
+    assert replacement["total"] == {"amount": "0.00", "currency": "EUR"} and replacement["payment_status"] == "paid"
+    assert replacement["lines"][0]["quantity"] == 1 and replacement["payment_method"] == "replacement"
+    assert "RMA-2026-000007" in replacement["history"][0]["note"]
+    import eventlet
+
+    eventlet.sleep(1)
+    assert client.get("/api/v1/orders", headers=anna).json()["total"] == 2

@@ -50,6 +50,9 @@ class Orders:
     def by_number(self, number: str) -> Order | None:
         return self.session.execute(select(Order).where(Order.number == number)).scalar_one_or_none()
 
+    def by_cart(self, cart_id: str) -> Order | None:
+        return self.session.execute(select(Order).where(Order.cart_id == cart_id)).scalar_one_or_none()
+
     def by_idempotency_key(self, owner_id: str, key: str) -> Order | None:
         return self.session.execute(
             select(Order).where(Order.owner_id == owner_id, Order.idempotency_key == key)

@@ -238,6 +238,24 @@ class Order(RecordsEvents):
         order.record("order_placed", occurred_at=now, **order.summary())
         return order
 
+    @classmethod
+    def replacement(cls, *, number: str, original: "Order", rma_number: str, lines: list[dict],
+                    shipping_address: dict, now: datetime) -> "Order":
+        """A zero-price order that sends the replacement goods of an accepted return."""
+        vat_of = {line.reference: line.vat_rate for line in original.lines}
+        goods = Cart(original.owner_id, original.company_id, f"Replacement {rma_number}", "", now)
+        for item in lines:  # a transient cart: only the shape the order is made from
+            goods.lines.append(CartLine("product", item["reference"], item["name"], item["quantity"],
+                                        Decimal("0.00"), original.currency, vat_of.get(item["reference"], Decimal("0"))))
+        order = cls(number=number, cart=goods, customer_kind=original.customer_kind, billing=original.billing,
+                    shipping_address=shipping_address, payment_method="replacement", idempotency_key=None, now=now)
+        order.cart_id = f"rma:{rma_number}"  # the unique cart id lets one RMA make one replacement, whatever races
+        order.net_total = order.vat_total = order.shipping_total = order.total = Decimal("0.00")
+        order.payment_status = "paid"  # nothing to pay
+        order.history[0].note = f"Replacement for {rma_number} (order {original.number})"
+        order.record("order_placed", occurred_at=now, **order.summary())
+        return order
+
     def summary(self) -> dict:
         return {"order_number": self.number, "customer_id": self.owner_id, "company_id": self.company_id,
                 "customer_kind": self.customer_kind,

@@ -59,3 +59,18 @@ def record_refund(uow, event: dict, clock, kind: str = "refund") -> None:
     order = staff_order(uow, event["order_number"])  # raises: the consumer retries, then dead-letters
     order.record_refund(event["amount"]["amount"], event["rma_number"], clock(), kind=kind)
     uow.commit()
+
+
+def create_replacement(uow, event: dict, clock) -> Order:
+    """returns.replacement_requested: a zero-price order for the replacement goods, one per RMA."""
+    orders = Orders(uow.session)
+    existing = orders.by_cart(f"rma:{event['rma_number']}")
+    if existing is not None:
+        return existing
+    original = staff_order(uow, event["order_number"])  # raises: the consumer retries, then dead-letters
+    now = clock()
+    order = Order.replacement(number=orders.next_number(now.year), original=original, rma_number=event["rma_number"],
+                              lines=event["lines"], shipping_address=event["shipping_address"], now=now)
+    orders.add(order)
+    uow.commit()
+    return order
