@@ -1,4 +1,4 @@
-"""The message desk's routes: the customer's threads, an order's channel, the staff inbox.
+"""The message desk's routes: the customer's threads, an order's or a return's channel, the staff inbox.
 
 The service's own wire contract (``services/messaging/schemas.py``) is the
 request and response schema of every route. Reading a thread marks it read
@@ -48,6 +48,18 @@ class MessageRoutes:
            "first message)", tags=("messages", "orders"), problem_statuses=THREAD)
     def write_about_order(self, request, number, body):
         return call(self.messaging, "write_about_order", number, body)
+
+    @route("GET", "/api/v1/returns/<number>/messages", auth="customer", response=schemas.RmaChannel,
+           summary="The return's (RMA's) message channel (marks it read)", tags=("messages", "returns"),
+           problem_statuses=THREAD)
+    def rma_channel(self, request, number):
+        return call(self.messaging, "rma_channel", number)
+
+    @route("POST", "/api/v1/returns/<number>/messages", auth="customer", body=schemas.NewMessage,
+           response=schemas.ThreadDetail, status=201, summary="Write about a return (its thread opens on the "
+           "first message)", tags=("messages", "returns"), problem_statuses=THREAD)
+    def write_about_rma(self, request, number, body):
+        return call(self.messaging, "write_about_rma", number, body)
 
     # -- the staff inbox -------------------------------------------------------------------
     @route("GET", "/api/v1/staff/messages", auth="staff", query=schemas.StaffThreadQuery,

@@ -10,7 +10,7 @@ from services.chassis.config import load_settings
 from services.chassis.database import Database
 from services.chassis.rpc import ServiceRpc
 from services.messaging.adapters import orm
-from services.messaging.adapters.lookups import AccountsClient, OrdersClient
+from services.messaging.adapters.lookups import AccountsClient, OrdersClient, ReturnsClient
 from services.messaging.adapters.mail import DEFAULT_MAIL_FROM, FileMailer, SmtpMailer
 from services.messaging.adapters.sms import FileSms
 from services.messaging.adapters.transport import Transport
@@ -64,6 +64,14 @@ class Orders(ServiceRpc):
 
     def get_dependency(self, worker_ctx) -> OrdersClient:
         return OrdersClient(super().get_dependency(worker_ctx))
+
+
+class Returns(ServiceRpc):
+    def __init__(self):
+        super().__init__("returns")
+
+    def get_dependency(self, worker_ctx) -> ReturnsClient:
+        return ReturnsClient(super().get_dependency(worker_ctx))
 
 
 class MessagingDatabase(Database):

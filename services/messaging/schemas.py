@@ -159,8 +159,8 @@ class NewMessage(Schema):
 
 class NewThread(NewMessage):
     context = fields.Nested(ThreadContext, load_default=None, allow_none=True, metadata={
-        "description": "Bind the thread to one of your orders (or an RMA). Writing again about the same "
-                       "order continues its open thread."})
+        "description": "Bind the thread to one of your orders or returns (RMA). Writing again about the "
+                       "same order or return continues its open thread."})
 
 
 class ThreadQuery(Schema):
@@ -229,6 +229,11 @@ class ThreadPage(Schema):
 
 class OrderChannel(Schema):
     order_number = fields.String()
+    thread = fields.Nested(ThreadDetail, allow_none=True, metadata={"description": "null until someone writes."})
+
+
+class RmaChannel(Schema):
+    rma_number = fields.String()
     thread = fields.Nested(ThreadDetail, allow_none=True, metadata={"description": "null until someone writes."})
 
 

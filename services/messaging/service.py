@@ -5,8 +5,11 @@ from services.chassis.events import consume
 from services.chassis.rpc import rpc
 from services.chassis.service import ServiceBase
 from services.messaging import schemas
-from services.messaging.dependencies import Accounts, Orders, Settings, messaging_database
-from services.messaging.usecases import account_mail, desk, order_mail, privacy, staff_desk
+from services.messaging.adapters.lookups import References
+from services.messaging.dependencies import Accounts, Orders, Returns, Settings, messaging_database
+from services.messaging.return_events import (RefundRequested, ReplacementRequested, RmaClosed, RmaCreated,
+                                              RmaReceived, RmaReviewed)
+from services.messaging.usecases import account_mail, desk, order_mail, privacy, return_mail, staff_desk
 
 
 class MessagingService(ServiceBase):
@@ -18,12 +21,18 @@ class MessagingService(ServiceBase):
     settings = Settings()
     accounts = Accounts()
     orders = Orders()
+    returns = Returns()
+
+    @property
+    def refs(self) -> References:
+        """The orders and RMAs a thread can be about, checked with the caller's identity."""
+        return References(self.orders, self.returns)
 
     # -- the customer's desk ---------------------------------------------------------------
     @rpc
     def open_thread(self, payload):
         command = schemas.NewThread().load(payload)
-        thread = desk.open_thread(self.db, self.caller.require(), command, self.accounts, self.orders,
+        thread = desk.open_thread(self.db, self.caller.require(), command, self.accounts, self.refs,
                                   self.settings, self.clock)
         return schemas.ThreadDetail().dump(thread)
 
@@ -45,13 +54,24 @@ class MessagingService(ServiceBase):
 
     @rpc
     def order_channel(self, number):
-        return schemas.OrderChannel().dump(desk.order_channel(self.db, self.caller.require(), number, self.orders))
+        return schemas.OrderChannel().dump(desk.order_channel(self.db, self.caller.require(), number, self.refs))
 
     @rpc
     def write_about_order(self, number, payload):
         command = schemas.NewMessage().load(payload)
         thread = desk.write_about_order(self.db, self.caller.require(), number, command, self.accounts,
-                                        self.orders, self.settings, self.clock)
+                                        self.refs, self.settings, self.clock)
+        return schemas.ThreadDetail().dump(thread)
+
+    @rpc
+    def rma_channel(self, number):
+        return schemas.RmaChannel().dump(desk.rma_channel(self.db, self.caller.require(), number, self.refs))
+
+    @rpc
+    def write_about_rma(self, number, payload):
+        command = schemas.NewMessage().load(payload)
+        thread = desk.write_about_rma(self.db, self.caller.require(), number, command, self.accounts,
+                                      self.refs, self.settings, self.clock)
         return schemas.ThreadDetail().dump(thread)
 
     # -- the staff inbox -------------------------------------------------------------------
@@ -126,3 +146,27 @@ class MessagingService(ServiceBase):
     @consume("orders", "quote_priced", schemas.QuotePriced)
     def handle_quote_priced(self, event):
         order_mail.queue_quote_ready(self.db, event, self.settings, self.clock)
+
+    @consume("returns", "rma_created", RmaCreated)
+    def handle_rma_created(self, event):
+        return_mail.queue_rma_created(self.db, event, self.settings, self.clock)
+
+    @consume("returns", "rma_reviewed", RmaReviewed)
+    def handle_rma_reviewed(self, event):
+        return_mail.queue_rma_reviewed(self.db, event, self.settings, self.clock)
+
+    @consume("returns", "rma_received", RmaReceived)
+    def handle_rma_received(self, event):
+        return_mail.queue_rma_received(self.db, event, self.settings, self.clock)
+
+    @consume("returns", "refund_requested", RefundRequested)
+    def handle_refund_requested(self, event):
+        return_mail.queue_refund_requested(self.db, event, self.settings, self.clock)
+
+    @consume("returns", "replacement_requested", ReplacementRequested)
+    def handle_replacement_requested(self, event):
+        return_mail.queue_replacement_requested(self.db, event, self.settings, self.clock)
+
+    @consume("returns", "rma_closed", RmaClosed)
+    def handle_rma_closed(self, event):
+        return_mail.queue_rma_closed(self.db, event, self.settings, self.clock)

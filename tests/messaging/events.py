@@ -1,11 +1,11 @@
-"""Event payloads as accounts and orders put them on the wire (flat JSON with the envelope)."""
+"""Event payloads as accounts, orders and returns put them on the wire (flat JSON with the envelope)."""
 from __future__ import annotations
 
 import uuid
 from datetime import timedelta
 
 from services.chassis.domain import utcnow
-from services.messaging import schemas
+from services.messaging import return_events, schemas
 
 
 def envelope(**fields) -> dict:
@@ -84,7 +84,60 @@ def quote_priced(**fields) -> dict:
     })
 
 
+# -- returns: every RMA event carries these facts (services/returns/schemas.py, RmaEvent) ----------
+RMA_LINES = [{"position": 2, "reference": "SAW-01", "name": "Handsäge", "quantity": 1},
+             {"position": 1, "reference": "DRILL-18V", "name": "Trapano a batteria 18V", "quantity": 2}]
+
+
+def rma_event(status, customer_id="c-1", **fields) -> dict:
+    return envelope(**{
+        "rma_number": "RMA-2026-000045", "order_number": "ORD-2026-000001", "customer_id": customer_id,
+        "company_id": None, "email": "anna@example.it", "request_type": "standard_warranty", "status": status,
+        **fields,
+    })
+
+
+def rma_created(**fields) -> dict:
+    fields = {"review_deadline": "2026-11-24T10:00:00+00:00", "lines": RMA_LINES, **fields}
+    return rma_event("submitted", **fields)
+
+
+def rma_reviewed(decision="approve", **fields) -> dict:
+    status = {"approve": "approved", "request_info": "info_requested", "reject": "rejected", "offer": "offered"}
+    fields = {"decision": decision, "message": "Please send it back with its charger.", "offer": None, **fields}
+    return rma_event(status.get(decision, "submitted"), **fields)
+
+
+def rma_received(decision="accept", **fields) -> dict:
+    return rma_event("accepted" if decision == "accept" else "refused",
+                     **{"decision": decision, "note": "", **fields})
+
+
+def refund_requested(**fields) -> dict:
+    lines = [{**line, "unit_price": {"amount": "89.90", "currency": "EUR"}, "vat_rate": "22.00"} for line in RMA_LINES]
+    return rma_event("accepted", **{"lines": lines, "amount": {"amount": "235.31", "currency": "EUR"},
+                                    "due_at": "2026-11-26T10:00:00+00:00", **fields})
+
+
+def replacement_requested(**fields) -> dict:
+    lines = [{**line, "unit_price": {"amount": "89.90", "currency": "EUR"}, "vat_rate": "22.00"} for line in RMA_LINES]
+    address = {"name": "Anna Verdi", "street": "Via Po 3", "postal_code": "10123", "city": "Torino", "country": "IT",
+               "phone": None}
+    return rma_event("accepted", **{"request_type": "advanced_warranty", "lines": lines,
+                                    "shipping_address": address, **fields})
+
+
+def rma_closed(outcome="resolved", **fields) -> dict:
+    return rma_event("closed", **{"outcome": outcome, **fields})
+
+
 LOADERS = {
+    "rma_created": return_events.RmaCreated,
+    "rma_reviewed": return_events.RmaReviewed,
+    "rma_received": return_events.RmaReceived,
+    "refund_requested": return_events.RefundRequested,
+    "replacement_requested": return_events.ReplacementRequested,
+    "rma_closed": return_events.RmaClosed,
     "customer_registered": schemas.CustomerRegistered,
     "password_reset_requested": schemas.PasswordResetRequested,
     "employee_invited": schemas.EmployeeInvited,

@@ -4,6 +4,7 @@ from datetime import datetime, timedelta
 from tests.catalog.harness import assert_problem
 from tests.orders.events import outbox_events
 from tests.returns.labels import barcode_payload, label_text
+from tests.support.fixtures import wait_until
 
 SHIPMENT = {"carrier": "BRT", "tracking_number": "BRT-000123"}
 
@@ -41,6 +42,9 @@ def test_approved_warranty_return_is_labelled_shipped_accepted_refunded_and_clos
     # 2 x 89.90 = 179.80 net + 22 % VAT 39.56 = 219.36, what the customer paid for them
     assert refund["amount"] == {"amount": "219.36", "currency": "EUR"} and refund["order_number"] == order
     assert refund["lines"][0]["quantity"] == 2 and refund["due_at"] == rma["refund_due_at"]
+    # Orders heard it: the refund is recorded on the order (part of what was paid for).
+    payment_status = lambda: client.get(f"/api/v1/orders/{order}", headers=anna).json()["payment_status"]  # noqa: E731
+    assert wait_until(lambda: payment_status() == "partially_refunded")
 
     shop.staff_step(staff, number, "review", {"decision": "reject", "message": "Too late."}, expected=409)
     rma = shop.staff_step(staff, number, "resolution", {"note": "Refunded by bank transfer."})
@@ -86,6 +90,10 @@ def test_a_shipping_error_is_replaced(shop, client, config):
     assert rma["resolution"] == "replacement" and rma["refund_due_at"] is None
     [replacement] = outbox_events(config, "returns", "replacement_requested")
     assert replacement["lines"][0]["reference"] == "SAW-01" and replacement["shipping_address"]["name"] == "Anna Verdi"
+    # Orders heard it: a zero-price replacement order now stands beside the original.
+    orders = wait_until(lambda: (page := client.get("/api/v1/orders", headers=anna).json())["total"] == 2 and page)
+    replacement_order = client.get(f"/api/v1/orders/{orders['items'][0]['number']}", headers=anna).json()
+    assert replacement_order["total"]["amount"] == "0.00" and replacement_order["lines"][0]["reference"] == "SAW-01"
 
 
 def test_details_requested_then_an_offer_declined_then_accepted(shop, client, config):

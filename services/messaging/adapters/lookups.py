@@ -2,8 +2,9 @@
 
 The caller's signed identity is in the worker context, and nameko sends the
 context with every RPC call: accounts answers with the caller's own profile,
-and orders checks the caller's access to the order exactly as it does for
-the customer area (another customer's order is NotFound, and so a 404).
+and orders (returns) checks the caller's access to the order (the RMA)
+exactly as it does for the customer area: another customer's order or RMA is
+NotFound, and so a 404.
 """
 from __future__ import annotations
 
@@ -27,3 +28,26 @@ class OrdersClient:
     def check_order(self, number: str) -> None:
         """Raises NotFound unless the caller may see the order (their own, or their company's)."""
         call(self.proxy, "get_order", number)
+
+
+class ReturnsClient:
+    def __init__(self, proxy):
+        self.proxy = proxy
+
+    def check_rma(self, number: str) -> None:
+        """Raises NotFound unless the caller may see the RMA (their own, or their company's)."""
+        call(self.proxy, "get_rma", number)
+
+
+class References:
+    """What a thread can be about, checked with the caller's access: an order, or an RMA."""
+
+    def __init__(self, orders: OrdersClient, returns: ReturnsClient):
+        self.orders = orders
+        self.returns = returns
+
+    def check_order(self, number: str) -> None:
+        self.orders.check_order(number)
+
+    def check_rma(self, number: str) -> None:
+        self.returns.check_rma(number)

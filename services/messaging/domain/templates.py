@@ -16,7 +16,9 @@ from decimal import Decimal
 
 from services.messaging.domain.texts.accounts import ACCOUNT_TEXTS
 from services.messaging.domain.texts.desk import DESK_LABELS, DESK_TEXTS
-from services.messaging.domain.texts.orders import LINE_TEXTS, ORDER_LABELS, ORDER_TEXTS
+from services.messaging.domain.texts.orders import LINE_TEXTS as ORDER_LINE_TEXTS
+from services.messaging.domain.texts.orders import ORDER_LABELS, ORDER_TEXTS
+from services.messaging.domain.texts.returns import RETURN_LABELS, RETURN_LINE_TEXTS, RETURN_TEXTS
 
 DEFAULT_LANGUAGE = "en"
 
@@ -67,8 +69,9 @@ _WHEN = {
 _DAY = {"en": "%Y-%m-%d", "it": "%d/%m/%Y"}
 _SEPARATORS = {"en": (",", "."), "it": (".", ",")}  # thousands, decimals
 
-TEMPLATES: dict[str, dict[str, tuple[str, str]]] = {**ACCOUNT_TEXTS, **ORDER_TEXTS, **DESK_TEXTS}
-LABELS: dict[str, dict[str, dict[str, str]]] = {**ORDER_LABELS, **DESK_LABELS}
+TEMPLATES: dict[str, dict[str, tuple[str, str]]] = {**ACCOUNT_TEXTS, **ORDER_TEXTS, **DESK_TEXTS, **RETURN_TEXTS}
+LABELS: dict[str, dict[str, dict[str, str]]] = {**ORDER_LABELS, **DESK_LABELS, **RETURN_LABELS}
+LINE_TEXTS: dict[str, dict[str, str]] = {**ORDER_LINE_TEXTS, **RETURN_LINE_TEXTS}
 
 
 def language_of(requested: str | None) -> str:

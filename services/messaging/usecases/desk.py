@@ -1,11 +1,12 @@
-"""The customer's side of the desk: open a thread, the overview, read, reply, an order's channel.
+"""The customer's side of the desk: open a thread, the overview, read, reply, an order's or RMA's channel.
 
 Threads are the caller's own: the customer id comes from the signed identity,
 never from the request, and another customer's thread is "not found" (404),
 exactly like a thread that does not exist, so nothing leaks.
 
-Calls to other services (accounts for the address to mail, orders to check an
-order is the caller's) are made before the first query: no transaction, and
+Calls to other services (accounts for the address to mail, orders or returns
+to check an order or RMA is the caller's; ``refs`` is
+``adapters.lookups.References``) are made before the first query: no transaction, and
 on SQLite no connection, is held while another service is asked.
 """
 from __future__ import annotations
@@ -17,19 +18,16 @@ from services.chassis.domain import Clock
 from services.messaging.adapters.contacts import Contacts
 from services.messaging.adapters.threads import Threads
 from services.messaging.domain.errors import CustomersOnly, ThreadNotFound
-from services.messaging.domain.threads import CLOSED, GENERAL, ORDER, Contact, Thread
+from services.messaging.domain.threads import CLOSED, GENERAL, ORDER, RMA, Contact, Thread
 from services.messaging.usecases.common import desk_alerts, page_of
 
 
-def open_thread(uow, caller: Identity, command: dict, accounts, orders, settings, clock: Clock) -> Thread:
+def open_thread(uow, caller: Identity, command: dict, accounts, refs, settings, clock: Clock) -> Thread:
     """A new thread; with an order or RMA context, the message goes to that context's channel."""
     _customer(caller)
     context = command.get("context") or {}
     context_type, ref = context.get("type", GENERAL), context.get("ref")
-    if context_type == ORDER:
-        orders.check_order(ref)  # NotFound unless it is the caller's: the problem goes back as a 404
-    # An RMA reference is checked for its format only (schemas.ThreadContext):
-    # the returns service has no RPC to ask yet.
+    _check_reference(refs, context_type, ref)  # NotFound unless it is the caller's: the problem goes back as a 404
     contact = accounts.contact()
     if context_type != GENERAL:
         return _write_to_channel(uow, caller, context_type, ref, command["body"], contact, settings, clock)
@@ -64,24 +62,47 @@ def reply(uow, caller: Identity, thread_id: str, command: dict, accounts, settin
     return thread
 
 
-def order_channel(uow, caller: Identity, number: str, orders) -> dict:
+def order_channel(uow, caller: Identity, number: str, refs) -> dict:
     """The caller's thread about one of their orders (None until someone writes); reading marks it read."""
-    _customer(caller)
-    orders.check_order(number)
-    thread = Threads(uow.session).channel(caller.customer_id, ORDER, number, lock=True)
-    if thread is not None:
-        thread.read_by_customer()
-        uow.commit()
-    return {"order_number": number, "thread": thread}
+    return {"order_number": number, "thread": _channel(uow, caller, ORDER, number, refs)}
 
 
-def write_about_order(uow, caller: Identity, number: str, command: dict, accounts, orders, settings,
+def write_about_order(uow, caller: Identity, number: str, command: dict, accounts, refs, settings,
                       clock: Clock) -> Thread:
     command = {"body": command["body"], "context": {"type": ORDER, "ref": number}}
-    return open_thread(uow, caller, command, accounts, orders, settings, clock)
+    return open_thread(uow, caller, command, accounts, refs, settings, clock)
+
+
+def rma_channel(uow, caller: Identity, number: str, refs) -> dict:
+    """The caller's thread about one of their RMAs (None until someone writes); reading marks it read."""
+    return {"rma_number": number, "thread": _channel(uow, caller, RMA, number, refs)}
+
+
+def write_about_rma(uow, caller: Identity, number: str, command: dict, accounts, refs, settings,
+                    clock: Clock) -> Thread:
+    command = {"body": command["body"], "context": {"type": RMA, "ref": number}}
+    return open_thread(uow, caller, command, accounts, refs, settings, clock)
 
 
 # -- helpers ---------------------------------------------------------------------------------
+def _check_reference(refs, context_type: str, ref: str | None) -> None:
+    """Ask the service that owns the order or RMA whether the caller may see it (NotFound if not)."""
+    if context_type == ORDER:
+        refs.check_order(ref)
+    elif context_type == RMA:
+        refs.check_rma(ref)
+
+
+def _channel(uow, caller: Identity, context_type: str, ref: str, refs) -> Thread | None:
+    _customer(caller)
+    _check_reference(refs, context_type, ref)
+    thread = Threads(uow.session).channel(caller.customer_id, context_type, ref, lock=True)
+    if thread is not None:
+        thread.read_by_customer()
+        uow.commit()
+    return thread
+
+
 def _customer(caller: Identity) -> None:
     if caller.is_staff:
         raise CustomersOnly("Staff answer threads from the staff inbox.")

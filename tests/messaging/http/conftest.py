@@ -72,13 +72,18 @@ def catalog(config):
     db.dispose()
 
 
-@pytest.fixture
-def desk(system, client, config, smtp_server, catalog, tmp_path):
+def configure_messaging(config, smtp_server, tmp_path) -> None:
+    """Mail through the real SMTP server, fast delivery, the test's staff inbox and public URL."""
     config["MAIL"] = {"transport": "smtp", "smtp_host": smtp_server.host, "smtp_port": smtp_server.port,
                       "mail_from": "Sportello <no-reply@shop.example.it>", "smtp_timeout": 5}
     config["SMS"] = {"transport": "file", "file_dir": str(tmp_path / "sms")}
     config["NOTIFICATION_DELIVERY"] = {"poll_interval": 0.2}
     config["STAFF_NOTIFICATIONS_EMAIL"] = STAFF_INBOX
     config["PUBLIC_BASE_URL"] = BASE_URL
+
+
+@pytest.fixture
+def desk(system, client, config, smtp_server, catalog, tmp_path):
+    configure_messaging(config, smtp_server, tmp_path)
     system.start("accounts", "catalog", "orders", "messaging", "gateway")
     return Desk(client, config, smtp_server)

@@ -14,19 +14,28 @@ from tests.catalog.harness import assert_problem
 from tests.messaging.http.conftest import BASE_URL, STAFF_INBOX
 
 
-def thread_opened_days_ago(config, days, body):
+def thread_opened_days_ago(config, days, body, context=None):
     """A thread written ``days`` ago: opened through the use case with that day's clock, in the running
-    system's own database (the service itself always runs on the real clock)."""
+    system's own database (the service itself always runs on the real clock). Any order or RMA it is
+    about is taken as the writer's (the checks through orders and returns are tested elsewhere)."""
     class Accounts:
         def contact(self):
             return Contact("old@example.it", "en")
+
+    class References:
+        def check_order(self, number):
+            pass
+
+        def check_rma(self, number):
+            pass
 
     engine = make_engine(config["DATABASE_URLS"]["messaging"])
     uow = UnitOfWork(sessionmaker(engine, expire_on_commit=False), {})
     try:
         settings = MessagingSettings.from_config(config)
-        return desk_usecases.open_thread(uow, Identity(str(uuid.uuid4()), "s", "private"), {"body": body},
-                                         Accounts(), None, settings, lambda: utcnow() - timedelta(days=days)).id
+        return desk_usecases.open_thread(uow, Identity(str(uuid.uuid4()), "s", "private"),
+                                         {"body": body, "context": context}, Accounts(), References(), settings,
+                                         lambda: utcnow() - timedelta(days=days)).id
     finally:
         uow.close()
         engine.dispose()
@@ -119,7 +128,8 @@ def test_the_staff_inbox_filters_by_status_context_and_assignment(desk, client):
     anna, bruno, staff = desk.customer("anna@example.it"), desk.customer("bruno@example.it"), desk.staff()
     first = desk.write(anna, "First question")["id"]
     second = desk.write(bruno, "Second question")["id"]
-    rma = desk.write(bruno, "About my return", context={"type": "rma", "ref": "RMA-2026-000045"})["id"]
+    # Returns is not running here: the thread about an RMA is opened through the use case (see test_returns.py).
+    rma = thread_opened_days_ago(desk.config, 0, "About my return", {"type": "rma", "ref": "RMA-2026-000045"})
     desk.answer(staff, second, "Answered")
     mine = client.post(f"/api/v1/staff/messages/{first}/assign", json={"staff_id": "me"}, headers=staff).json()
     colleague = str(uuid.uuid4())

@@ -1,6 +1,6 @@
 """The desk's use cases on a real, migrated database (SQLite, or PostgreSQL), with a fixed clock.
 
-Accounts and orders are other services: here they are stood in for by two
+Accounts, orders and returns are other services: here they are stood in for by
 small objects answering as those services do; the HTTP tests use the real ones.
 """
 from datetime import datetime, timedelta, timezone
@@ -35,14 +35,21 @@ class Accounts:
 
 
 class Orders:
-    """Orders as it answers get_order: the caller's own orders exist, others are NotFound."""
+    """Orders (get_order) and returns (get_rma) as they answer: the caller's own exist, others are NotFound."""
 
     def __init__(self, **owners):
         self.owners = owners
+        self.asked = []
 
     def check_order(self, number):
+        self.asked.append(number)
         if number not in self.owners:
             raise NotFound("No such order.", problem="order-not-found")
+
+    def check_rma(self, number):
+        self.asked.append(number)
+        if number not in self.owners:
+            raise NotFound("No such return.", problem="rma-not-found")
 
 
 class Clock:
@@ -194,3 +201,25 @@ def test_two_first_messages_about_one_order_at_once_open_one_channel(store):
     channel = run(store, desk.order_channel, ANNA, "ORD-2026-000001", Orders(**{"ORD-2026-000001": "c-anna"}))
     assert sorted(m.body for m in channel["thread"].messages) == ["first", "second"]
     assert len(mails(store, "desk_customer_wrote")) == 1
+
+
+def test_an_rmas_channel_is_checked_with_returns_and_continued_while_open(store):
+    refs = Orders(**{"RMA-2026-000045": "c-anna"})
+    rma = {"type": "rma", "ref": "RMA-2026-000045"}
+    assert run(store, desk.rma_channel, ANNA, "RMA-2026-000045", refs) == {"rma_number": "RMA-2026-000045",
+                                                                          "thread": None}
+    first = write(store, context=rma, orders=refs)
+    same = run(store, desk.write_about_rma, ANNA, "RMA-2026-000045", {"body": "Photos attached"}, Accounts(),
+               refs, SETTINGS, Clock())
+    assert same.id == first.id and same.message_count == 2 and (same.context_type, same.context_ref) == (
+        "rma", "RMA-2026-000045")
+    channel = run(store, desk.rma_channel, ANNA, "RMA-2026-000045", refs)
+    assert channel["thread"].id == first.id and refs.asked == ["RMA-2026-000045"] * 4
+    with pytest.raises(NotFound) as refused:  # someone else's RMA (returns answers NotFound)
+        write(store, caller=BRUNO, context=rma, orders=Orders())
+    assert refused.value.problem == "rma-not-found"
+    with pytest.raises(NotFound):
+        run(store, desk.rma_channel, BRUNO, "RMA-2026-000045", Orders())
+    with pytest.raises(CustomersOnly):
+        run(store, desk.rma_channel, DESK, "RMA-2026-000045", refs)
+    assert [item.id for item in inbox(store, context="rma", ref="RMA-2026-000045")["items"]] == [first.id]
