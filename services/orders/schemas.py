@@ -170,6 +170,7 @@ class OrderSummary(Schema):
 
 class Order(OrderSummary):
     payment_method = fields.String()
+    payment_instructions = fields.String(allow_none=True)
     carrier = fields.String(allow_none=True)
     tracking_number = fields.String(allow_none=True)
     currency = fields.String()

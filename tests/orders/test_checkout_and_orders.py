@@ -34,6 +34,7 @@ def test_checkout_places_a_numbered_order_and_publishes_order_placed(shop, clien
     assert order["number"].startswith("ORD-") and order["number"].endswith("-000001")
     assert order["status"] == "placed" and order["customer_status"] == "unfulfilled"
     assert order["payment_status"] == "awaiting"
+    assert order["number"] in order["payment_instructions"] and "27.33 EUR" in order["payment_instructions"]
     assert order["shipping_total"] == "9.90" and order["total"] == {"amount": "27.33", "currency": "EUR"}
     assert order["billing"]["fiscal_code"] == BILLING["fiscal_code"]
     assert order["shipping_address"] == {**SHIPPING, "phone": None}

@@ -59,6 +59,7 @@ orders = Table(
     Column("idempotency_key", String(100), nullable=True),
     Column("status", String(20), nullable=False),
     Column("payment_status", String(30), nullable=False),
+    Column("payment_instructions", Text, nullable=True),
     Column("carrier", String(100), nullable=True),
     Column("tracking_number", String(100), nullable=True),
     Column("currency", String(3), nullable=False),

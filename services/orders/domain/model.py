@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from services.chassis.domain import RecordsEvents
 from services.orders.domain import pricing
+from services.orders.domain.payments import PROVIDERS
 from services.orders.domain.errors import (CartPurchased, CurrencyMismatch, EmptyCart, IllegalTransition,
                                            LineNotFound, LinesUnavailable, PricesChanged)
 
@@ -163,7 +164,7 @@ TRANSITIONS = {
 }
 CUSTOMER_STATUS = {"placed": "unfulfilled", "processing": "in progress", "fulfilled": "fulfilled",
                    "delivered": "fulfilled", "cancelled": "cancelled"}
-PAYMENT_METHODS = ("bank_transfer", "cash_on_delivery")
+PAYMENT_METHODS = tuple(PROVIDERS)
 
 
 class OrderLine:
@@ -217,6 +218,7 @@ class Order(RecordsEvents):
         self.idempotency_key = idempotency_key
         self.status = "placed"
         self.payment_status = "awaiting"
+        self.payment_instructions: str | None = None
         self.carrier = None
         self.tracking_number = None
         self.placed_at = now
@@ -234,6 +236,8 @@ class Order(RecordsEvents):
     def place(cls, cart: Cart, now: datetime, **details) -> "Order":
         cart.check_ready_for_checkout()
         order = cls(cart=cart, now=now, **details)
+        started = PROVIDERS[order.payment_method].start(order.number, str(order.total), order.currency)
+        order.payment_status, order.payment_instructions = started.status, started.instructions
         cart.mark_purchased(now)
         order.record("order_placed", occurred_at=now, **order.summary())
         return order
