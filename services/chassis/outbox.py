@@ -20,13 +20,12 @@ import logging
 import random
 from datetime import timedelta
 
-import eventlet
-from eventlet.queue import Empty, LightQueue
 from nameko.amqp.publish import Publisher
 from nameko.standalone.events import get_event_exchange
 from sqlalchemy import func, or_, select, update
 
 from services.chassis.domain import utcnow
+from services.chassis.loops import WakeableLoop
 from services.chassis.tables import outbox_messages
 
 log = logging.getLogger(__name__)
@@ -40,7 +39,9 @@ def backoff_seconds(attempts: int) -> float:
     return base * random.uniform(0.8, 1.2)
 
 
-class OutboxRelay:
+class OutboxRelay(WakeableLoop):
+    what = "outbox relay pass"
+
     def __init__(
         self,
         session_factory,
@@ -50,10 +51,9 @@ class OutboxRelay:
         batch_size: int = 100,
         lease_seconds: float = 30.0,
     ):
+        super().__init__(poll_interval, batch_size)
         self.session_factory = session_factory
         self.service_name = service_name
-        self.poll_interval = poll_interval
-        self.batch_size = batch_size
         self.lease = timedelta(seconds=lease_seconds)
         self.exchange = get_event_exchange(service_name, {})
         # Persistent messages, confirms on; kombu retries a dropped connection
@@ -66,42 +66,11 @@ class OutboxRelay:
             retry=True,
             retry_policy={"max_retries": 2, "interval_start": 0.2, "interval_step": 0.5, "interval_max": 1},
         )
-        self._wakeups: LightQueue = LightQueue(maxsize=1)
-        self._running = False
-
-    # -- the loop ----------------------------------------------------------------
-    def kick(self) -> None:
-        """Wake the relay now (called after a commit that wrote events)."""
-        try:
-            self._wakeups.put_nowait(True)
-        except eventlet.queue.Full:
-            pass
-
-    def run(self) -> None:
-        self._running = True
-        while self._running:
-            try:
-                sent = self.relay_once()
-            except Exception:  # never let the relay die: the container would go with it
-                log.exception("outbox relay pass failed; retrying in %.1fs", self.poll_interval)
-                sent = 0
-            if sent == self.batch_size:
-                continue  # more may be waiting
-            try:
-                self._wakeups.get(timeout=self.poll_interval)
-            except Empty:
-                pass
-        # One last pass so that events committed just before a SIGTERM go out.
-        try:
-            self.relay_once()
-        except Exception:
-            log.exception("final outbox relay pass failed; rows stay pending for the next start")
-
-    def stop(self) -> None:
-        self._running = False
-        self.kick()
 
     # -- one pass ----------------------------------------------------------------
+    def run_once(self) -> int:
+        return self.relay_once()
+
     def relay_once(self) -> int:
         """Publish what is due; returns how many rows were confirmed and marked sent."""
         rows = self.claim_batch()

@@ -23,10 +23,8 @@ from collections import defaultdict
 from datetime import timedelta
 from typing import Callable, Mapping
 
-import eventlet
-from eventlet.queue import Empty, LightQueue
-
 from services.chassis.domain import Clock, utcnow
+from services.chassis.loops import WakeableLoop
 from services.chassis.outbox import backoff_seconds
 from services.messaging.adapters.repositories import Notifications
 from services.messaging.adapters.transport import ChannelDown, Transport
@@ -35,7 +33,9 @@ from services.messaging.domain.model import Notification
 log = logging.getLogger(__name__)
 
 
-class NotificationSender:
+class NotificationSender(WakeableLoop):
+    what = "notification pass"
+
     def __init__(
         self,
         session_factory,
@@ -46,49 +46,17 @@ class NotificationSender:
         batch_size: int = 20,
         lease_seconds: float = 120.0,
     ):
+        super().__init__(poll_interval, batch_size)
         self.session_factory = session_factory
         self.transports = dict(transports)
         self.clock = clock
         self.backoff = backoff
-        self.poll_interval = poll_interval
-        self.batch_size = batch_size
         # Longer than a batch can take (batch_size mails, each bounded by the
         # SMTP timeout), or another replica could claim a row being sent.
         self.lease = timedelta(seconds=lease_seconds)
-        self._wakeups: LightQueue = LightQueue(maxsize=1)
-        self._running = False
 
-    # -- the loop ----------------------------------------------------------------
-    def kick(self) -> None:
-        """Wake the sender now (called after a commit that created notifications)."""
-        try:
-            self._wakeups.put_nowait(True)
-        except eventlet.queue.Full:
-            pass
-
-    def run(self) -> None:
-        self._running = True
-        while self._running:
-            try:
-                claimed = self.deliver_once()
-            except Exception:  # never let the sender die: the container would go with it
-                log.exception("notification pass failed; retrying in %.1fs", self.poll_interval)
-                claimed = 0
-            if claimed == self.batch_size:
-                continue  # more may be waiting
-            try:
-                self._wakeups.get(timeout=self.poll_interval)
-            except Empty:
-                pass
-        # One last pass, so that notifications committed just before a SIGTERM go out.
-        try:
-            self.deliver_once()
-        except Exception:
-            log.exception("final notification pass failed; notifications stay pending for the next start")
-
-    def stop(self) -> None:
-        self._running = False
-        self.kick()
+    def run_once(self) -> int:
+        return self.deliver_once()
 
     # -- one pass ----------------------------------------------------------------
     def deliver_once(self) -> int:
