@@ -1,6 +1,7 @@
 """E-mail transports: ``SmtpMailer`` (a real SMTP server) and ``FileMailer`` (``.eml`` files).
 
-Both build the same message (:func:`build_email`). Its ``Message-ID`` is derived
+Both build the same message (:func:`build_email`): multipart/alternative, the
+stored text body as text/plain and the same content as text/html. Its ``Message-ID`` is derived
 from the notification id, so that a message sent twice (delivery is
 at-least-once: a crash after the server accepted it, before the row was
 marked sent) is recognisably the same message to mail clients, and
@@ -18,6 +19,7 @@ from pathlib import Path
 
 from services.chassis.domain import utcnow
 from services.messaging.adapters.transport import ChannelDown, DeliveryFailed, Transport
+from services.messaging.domain.templates import render_html
 
 DEFAULT_MAIL_FROM = "Sportello <no-reply@sportello.local>"
 
@@ -31,7 +33,11 @@ def build_email(notification, mail_from: str) -> EmailMessage:
     message["Message-ID"] = f"<{notification.id}@{_domain(mail_from)}>"
     # RFC 3834: tells vacation responders and ticket systems not to answer.
     message["Auto-Submitted"] = "auto-generated"
+    # multipart/alternative: the text as stored, then the same text as HTML
+    # (escaped, links clickable), which mail clients prefer when they can show it.
     message.set_content(notification.body, charset="utf-8")
+    message.add_alternative(render_html(notification.subject, notification.body, notification.language),
+                            subtype="html", charset="utf-8")
     message["Content-Language"] = notification.language  # after set_content, which clears Content-*
     return message
 

@@ -1,24 +1,33 @@
-"""Subject and body of every notification, per template and language.
+"""Subject and body of every notification, per template and language, and the HTML part of a mail.
 
-Plain Python: fixed texts (``domain/texts/``) filled with ``str.format``. The
-values are inserted, never interpreted, so a name like ``{first_name}`` stays
-a name. Links always come from the event or from messaging's own settings,
-never from what a customer typed.
+The texts are Jinja2 templates shipped with the package
+(``services/messaging/templates/<template>.<language>.txt``: the subject on
+the first line, a blank line, the body), in English, Italian, German, Polish
+and Ukrainian; any other language falls back to English. Values are
+formatted for the language here (dates, amounts, labels, item lines) and
+inserted as text, never interpreted: Jinja2 does not re-render a value, so a
+name like ``{{ first_name }}`` stays a name. A missing value is an error
+(``StrictUndefined``). Links always come from the event or from messaging's
+own settings, never from what a customer typed.
 
-English and Italian are written out. The other customer languages (de, pl,
-uk) and anything unknown fall back to English until their texts are added.
+The HTML part (:func:`render_html`) is built from the rendered text body at
+send time, through ``layout.html`` with autoescaping: the stored text is the
+one source, so erasing or trimming it (``domain/model.py``) changes both parts.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from decimal import Decimal
+from functools import lru_cache
 
-from services.messaging.domain.texts.accounts import ACCOUNT_TEXTS
-from services.messaging.domain.texts.desk import DESK_LABELS, DESK_TEXTS
+from jinja2 import Environment, PackageLoader, StrictUndefined, TemplateNotFound, select_autoescape
+
+from services.messaging.domain.texts.desk import DESK_LABELS
 from services.messaging.domain.texts.orders import LINE_TEXTS as ORDER_LINE_TEXTS
-from services.messaging.domain.texts.orders import ORDER_LABELS, ORDER_TEXTS
-from services.messaging.domain.texts.returns import RETURN_LABELS, RETURN_LINE_TEXTS, RETURN_TEXTS
+from services.messaging.domain.texts.orders import ORDER_LABELS
+from services.messaging.domain.texts.returns import RETURN_LABELS, RETURN_LINE_TEXTS
 
 DEFAULT_LANGUAGE = "en"
 
@@ -58,20 +67,46 @@ class Label:
 _SIGNATURE = {
     "en": "Sportello customer service",
     "it": "Il servizio clienti di Sportello",
+    "de": "Der Kundenservice von Sportello",
+    "pl": "Obsługa klienta Sportello",
+    "uk": "Служба підтримки клієнтів Sportello",
 }
+LANGUAGES = tuple(_SIGNATURE)
 
 # Times are shown in UTC and say so: the events carry UTC, and a customer's
 # time zone is not known to messaging.
 _WHEN = {
     "en": "%Y-%m-%d %H:%M UTC",
     "it": "%d/%m/%Y alle %H:%M (UTC)",
+    "de": "%d.%m.%Y um %H:%M Uhr (UTC)",
+    "pl": "%d.%m.%Y o %H:%M (UTC)",
+    "uk": "%d.%m.%Y о %H:%M (UTC)",
 }
-_DAY = {"en": "%Y-%m-%d", "it": "%d/%m/%Y"}
-_SEPARATORS = {"en": (",", "."), "it": (".", ",")}  # thousands, decimals
+_DAY = {"en": "%Y-%m-%d", "it": "%d/%m/%Y", "de": "%d.%m.%Y", "pl": "%d.%m.%Y", "uk": "%d.%m.%Y"}
+# thousands, decimals
+_SEPARATORS = {"en": (",", "."), "it": (".", ","), "de": (".", ","), "pl": (" ", ","), "uk": (" ", ",")}
 
-TEMPLATES: dict[str, dict[str, tuple[str, str]]] = {**ACCOUNT_TEXTS, **ORDER_TEXTS, **DESK_TEXTS, **RETURN_TEXTS}
 LABELS: dict[str, dict[str, dict[str, str]]] = {**ORDER_LABELS, **DESK_LABELS, **RETURN_LABELS}
 LINE_TEXTS: dict[str, dict[str, str]] = {**ORDER_LINE_TEXTS, **RETURN_LINE_TEXTS}
+
+_environment = Environment(
+    loader=PackageLoader("services.messaging", "templates"),
+    undefined=StrictUndefined,
+    autoescape=select_autoescape(enabled_extensions=("html",), default_for_string=False, default=False),
+    keep_trailing_newline=True,
+)
+
+
+def _template_names() -> dict[str, dict[str, str]]:
+    """Every ``<template>.<language>.txt`` there is, by template and language."""
+    found: dict[str, dict[str, str]] = {}
+    for name in _environment.list_templates(extensions=["txt"]):
+        template, language, _ = name.rsplit(".", 2)
+        found.setdefault(template, {})[language] = name
+    return found
+
+
+TEMPLATES: dict[str, dict[str, str]] = _template_names()
 
 
 def language_of(requested: str | None) -> str:
@@ -82,12 +117,60 @@ def language_of(requested: str | None) -> str:
 
 def render(template: str, requested_language: str | None, **values) -> Rendered:
     """Fill one template; raises ``KeyError`` for an unknown template (a programming error)."""
-    texts = TEMPLATES[template]
+    names = TEMPLATES[template]
     language = language_of(requested_language)
-    subject, body = texts.get(language) or texts[DEFAULT_LANGUAGE]
+    if language not in names:
+        language = DEFAULT_LANGUAGE
     filled = {name: _value(value, language) for name, value in values.items()}
     filled["signature"] = _SIGNATURE[language]
-    return Rendered(subject.format_map(filled), body.format_map(filled), language)
+    text = _environment.get_template(names[language]).render(filled)
+    subject, _, body = text.partition("\n\n")
+    return Rendered(subject.strip(), body, language)
+
+
+_LINK = re.compile(r"https?://[^\s<>\"']+")
+
+
+@dataclass(frozen=True)
+class _Part:
+    text: str
+    href: str = ""
+
+
+def render_html(subject: str, body: str, language: str | None) -> str:
+    """The HTML part of a mail: its text body in ``layout.html``, escaped, with its links clickable.
+
+    Paragraphs are the body's blank-line separated blocks (line breaks and
+    the indentation of item lines are kept); every ``http(s)://`` address
+    becomes an ``<a href>``. Nothing in the body is taken as markup.
+    """
+    paragraphs = [[part for line in _lines(block) for part in line] for block in re.split(r"\n\s*\n", body.strip("\n"))
+                  if block.strip()]
+    return _layout().render(subject=subject, language=language_of(language), paragraphs=paragraphs)
+
+
+@lru_cache(maxsize=1)
+def _layout():
+    return _environment.get_template("layout.html")
+
+
+def _lines(block: str):
+    lines = block.split("\n")
+    for index, line in enumerate(lines):
+        yield _linked(line + ("\n" if index < len(lines) - 1 else ""))
+
+
+def _linked(text: str) -> list[_Part]:
+    parts, position = [], 0
+    for match in _LINK.finditer(text):
+        url = match.group().rstrip(".,;:!?)")
+        if match.start() > position:
+            parts.append(_Part(text[position:match.start()]))
+        parts.append(_Part(url, url))
+        position = match.start() + len(url)
+    if position < len(text):
+        parts.append(_Part(text[position:]))
+    return parts
 
 
 def _value(value, language: str) -> str:

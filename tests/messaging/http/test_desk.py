@@ -107,15 +107,15 @@ def test_staff_hear_once_per_thread_and_the_customer_gets_a_link_never_the_text(
     alerts = desk.notifications(staff, kind="desk_customer_wrote")
     assert len(alerts) == 2 and {a["recipient"] for a in alerts} == {STAFF_INBOX}  # one per thread
     mails = desk.mails(STAFF_INBOX, 2)
-    assert all("segret" not in mail.get_content() + mail["Subject"] for mail in mails)
-    assert {f"{BASE_URL}/staff/messages/{tid}" in "".join(m.get_content() for m in mails)
+    assert all("segret" not in mail.get_body(("plain",)).get_content() + mail["Subject"] for mail in mails)
+    assert {f"{BASE_URL}/staff/messages/{tid}" in "".join(m.get_body(("plain",)).get_content() for m in mails)
             for tid in (thread_id, other)} == {True}
 
     desk.answer(staff, thread_id, "Risposta dello staff, riservata")
     desk.answer(staff, thread_id, "Ancora una risposta riservata")
     [waiting] = [m for m in desk.mails("anna@example.it", 2) if m["Subject"] != "Benvenuto su Sportello"]
     assert waiting["Subject"] == "Una risposta di Sportello ti aspetta"
-    text = waiting.get_content()
+    text = waiting.get_body(("plain",)).get_content()
     assert f"{BASE_URL}/messages/{thread_id}" in text.splitlines()
     assert "riservata" not in text and "segret" not in text
     desk.reply(anna, thread_id, "Grazie, ma...")  # after the answer, staff hear of this thread again

@@ -47,7 +47,7 @@ def test_an_orders_channel_belongs_to_its_customer_and_the_confirmation_arrives_
 
     [confirmation] = desk.mails(INVOICES)
     assert confirmation["Subject"] == f"Il tuo ordine {number}"
-    text = confirmation.get_content()
+    text = confirmation.get_body(("plain",)).get_content()
     assert "2 x Trapano a batteria 18V (DRILL-18V), 89,90 EUR cad." in text
     assert "Totale: 219,36 EUR" in text and f"{BASE_URL}/orders/{number}" in text
 
@@ -69,10 +69,10 @@ def test_shipping_delivery_payment_and_cancellation_each_send_one_mail(desk, cli
     assert set(mails) == {f"Your order {shipped}", f"Your order {cancelled}",
                           f"Your order {shipped} has shipped", f"Your order {shipped} has been delivered",
                           f"Payment received for order {shipped}", f"Your order {cancelled} has been cancelled"}
-    shipping = mails[f"Your order {shipped} has shipped"].get_content()
+    shipping = mails[f"Your order {shipped} has shipped"].get_body(("plain",)).get_content()
     assert "Carrier: BRT" in shipping and "Tracking number: BRT-778899" in shipping
-    assert "219.36 EUR" in mails[f"Payment received for order {shipped}"].get_content()
-    assert "customer asked" not in mails[f"Your order {cancelled} has been cancelled"].get_content()
+    assert "219.36 EUR" in mails[f"Payment received for order {shipped}"].get_body(("plain",)).get_content()
+    assert "customer asked" not in mails[f"Your order {cancelled} has been cancelled"].get_body(("plain",)).get_content()
     desk.all_sent(staff)
     assert len(desk.mails(INVOICES, 6)) == 6  # "processing" sent nothing; nothing came twice
 
@@ -87,7 +87,7 @@ def test_quote_mails_in_the_customers_language(desk, client, config):
     assert "Abbiamo ricevuto la tua richiesta di preventivo QUO-2026-000007" in {m["Subject"] for m in received}
     [ready] = desk.mails("buyer@example.com")
     assert ready["Subject"] == "Your quote QUO-2026-000007 is ready"
-    assert "1,830.00 EUR in total, valid until 2026-12-31" in ready.get_content()
+    assert "1,830.00 EUR in total, valid until 2026-12-31" in ready.get_body(("plain",)).get_content()
 
 
 def test_an_erased_customers_threads_keep_no_text_and_no_address(desk, client):

@@ -53,7 +53,12 @@ def test_a_notification_is_marked_sent_once_the_smtp_server_accepted_it(store, s
     [mail] = smtp_server.wait_for(1)
     assert mail["To"] == payload["email"]
     assert mail["Subject"] == "Reimposta la password di Sportello"
-    assert payload["reset_url"] in mail.get_content()
+    assert payload["reset_url"] in mail.get_body(("plain",)).get_content()
+    # multipart/alternative: the same text as HTML, its link clickable (an & in it escaped)
+    assert mail.get_content_type() == "multipart/alternative"
+    assert [part.get_content_type() for part in mail.iter_parts()] == ["text/plain", "text/html"]
+    html = mail.get_body(("html",)).get_content()
+    assert f'<a href="{payload["reset_url"].replace("&", "&amp;")}"' in html and "Reimposta la password" in html
     row = store.row(notification.id)
     assert (row.status, row.attempts, row.last_error) == (SENT, 1, None)
     assert row.sent_at is not None and row.locked_until is None

@@ -106,7 +106,7 @@ def test_closed_with_its_outcome(outcome, words):
 def test_no_address_no_mail_and_unknown_fields_are_ignored():
     assert rma_notices.rma_created(loaded("rma_created", email=None), "en", BASE, NOW) is None
     event = loaded("rma_closed", priority="high", resolution={"kind": "new"})
-    assert rma_notices.rma_closed(event, "de", BASE, NOW).language == "en"
+    assert rma_notices.rma_closed(event, "fr", BASE, NOW).language == "en"
     lines = [{"position": 1, "reference": "DRILL-18V", "name": "Drill", "quantity": 1, "colour": "red"}]
     assert "  1 x Drill (DRILL-18V)" in rma_notices.rma_created(loaded("rma_created", lines=lines), "en", BASE,
                                                                  NOW).body

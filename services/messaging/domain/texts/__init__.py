@@ -1,1 +1,1 @@
-"""The texts of every notification, one module per source of events; each text in English and Italian."""
+"""The words filled into the mail templates (``services/messaging/templates/``): labels and item lines, per language."""
