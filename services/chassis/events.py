@@ -11,7 +11,7 @@ import functools
 import logging
 from typing import Callable
 
-from marshmallow import EXCLUDE, Schema, ValidationError, fields
+from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
 
 from services.chassis.retry import ReliableEventHandler
 
@@ -31,6 +31,17 @@ class EventSchema(Schema):
     event_id = fields.UUID(required=True)
     occurred_at = fields.AwareDateTime(required=True, format="iso", default_timezone=None)
     schema_version = fields.Integer(required=True)
+
+
+class PostalAddress(Schema):
+    """A postal address on the wire (shipping, returns): the same shape in every service."""
+
+    name = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    street = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    postal_code = fields.String(required=True, validate=validate.Length(min=1, max=20))
+    city = fields.String(required=True, validate=validate.Length(min=1, max=100))
+    country = fields.String(required=True, validate=validate.Regexp(r"^[A-Z]{2}$", error="ISO 3166 code, e.g. IT."))
+    phone = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=20))
 
 
 class Money(Schema):

@@ -3,7 +3,7 @@ from decimal import Decimal
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from services.chassis.events import EventSchema, Money
+from services.chassis.events import EventSchema, Money, PostalAddress
 
 QUANTITY = validate.Range(min=1, max=9999, error="From 1 to 9999.")
 MAX_AMOUNT = Decimal("10000000.00")
@@ -21,15 +21,6 @@ TEXT_200 = validate.Length(max=200)
 def money(amount_attr: str, currency_attr: str = "currency"):
     return fields.Function(lambda obj: {"amount": str(getattr(obj, amount_attr)),
                                         "currency": getattr(obj, currency_attr)})
-
-
-class Address(Schema):
-    name = fields.String(required=True, validate=validate.Length(min=1, max=200))
-    street = fields.String(required=True, validate=validate.Length(min=1, max=200))
-    postal_code = fields.String(required=True, validate=validate.Length(min=1, max=20))
-    city = fields.String(required=True, validate=validate.Length(min=1, max=100))
-    country = fields.String(required=True, validate=validate.Regexp(r"^[A-Z]{2}$", error="ISO 3166 code, e.g. IT."))
-    phone = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=20))
 
 
 class Billing(Schema):
@@ -135,7 +126,7 @@ class CheckoutPreview(Schema):
 class Checkout(Schema):
     billing = fields.Nested(Billing, load_default=None, allow_none=True,
                             metadata={"description": "Defaults to the billing data of the account."})
-    shipping_address = fields.Nested(Address, required=True)
+    shipping_address = fields.Nested(PostalAddress, required=True)
     payment_method = fields.String(required=True, validate=validate.OneOf(("bank_transfer", "cash_on_delivery")))
     idempotency_key = fields.String(load_default=None, allow_none=True, validate=validate.Length(min=8, max=100))
 

@@ -1,7 +1,7 @@
 """The returns service's wire contracts: RPC in/out (the gateway validates with them) and event payloads."""
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from services.chassis.events import EventSchema, Money
+from services.chassis.events import EventSchema, Money, PostalAddress
 
 REQUEST_TYPES = ("standard_warranty", "advanced_warranty", "convenience", "shipping_error")
 STATUSES = ("submitted", "approved", "info_requested", "rejected", "offered", "shipped", "received", "accepted",
@@ -17,15 +17,6 @@ def money(amount_attr: str, currency_attr: str = "currency"):
 
 
 # -- requests -----------------------------------------------------------------------------
-class ReturnAddress(Schema):
-    name = fields.String(required=True, validate=validate.Length(min=1, max=200))
-    street = fields.String(required=True, validate=validate.Length(min=1, max=200))
-    postal_code = fields.String(required=True, validate=validate.Length(min=1, max=20))
-    city = fields.String(required=True, validate=validate.Length(min=1, max=100))
-    country = fields.String(required=True, validate=validate.Regexp(r"^[A-Z]{2}$", error="ISO 3166 code, e.g. IT."))
-    phone = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=20))
-
-
 class NewRmaLine(Schema):
     position = fields.Integer(required=True, strict=True, validate=validate.Range(min=1),
                               metadata={"description": "The order line (its position) to return."})
@@ -48,7 +39,7 @@ class NewRma(Schema):
                                                             "order under its order number (ORD-...)."})
     lines = fields.List(fields.Nested(NewRmaLine), required=True, validate=validate.Length(min=1, max=100))
     message = fields.String(required=True, validate=MESSAGE, metadata={"description": "For the agent."})
-    return_address = fields.Nested(ReturnAddress, required=True,
+    return_address = fields.Nested(PostalAddress, required=True,
                                    metadata={"description": "Where goods go back if they turn out ineligible."})
     idempotency_key = fields.String(load_default=None, allow_none=True, validate=validate.Length(min=8, max=100),
                                     metadata={"description": "Set from the Idempotency-Key header."})
@@ -321,7 +312,7 @@ class RefundRequested(RmaEvent):
 
 class ReplacementRequested(RmaEvent):
     lines = fields.List(fields.Nested(PricedLine), required=True)
-    shipping_address = fields.Nested(ReturnAddress, required=True)
+    shipping_address = fields.Nested(PostalAddress, required=True)
 
 
 class CreditRequested(RmaEvent):
@@ -338,7 +329,7 @@ class RmaResolved(RmaEvent):
 class RmaReturnedToCustomer(RmaEvent):
     carrier = fields.String(required=True)
     tracking_number = fields.String(required=True)
-    address = fields.Nested(ReturnAddress, required=True)
+    address = fields.Nested(PostalAddress, required=True)
 
 
 class RmaClosed(RmaEvent):
