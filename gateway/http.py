@@ -39,6 +39,27 @@ def accept_request_id(value: str | None) -> str:
     return uuid.uuid4().hex
 
 
+# NUL and unpaired surrogates: no database stores them (PostgreSQL refuses NUL in text, and a
+# lone surrogate cannot be encoded as UTF-8), so they are refused at the door, naming the field.
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+
+
+def reject_unstorable_text(value: Any, path: str = "") -> None:
+    if isinstance(value, str):
+        if _UNSTORABLE.search(value):
+            field = path or "_schema"
+            raise problems.HttpProblem(
+                422, "validation-failed", "The request has invalid fields.", "Some fields are invalid.",
+                errors={field: ["Contains a character that is not allowed (NUL or an unpaired surrogate)."]})
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            reject_unstorable_text(key, path)
+            reject_unstorable_text(item, f"{path}.{key}" if path else str(key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            reject_unstorable_text(item, f"{path}.{index}" if path else str(index))
+
+
 class ApiWsgiApp(WsgiApp):
     def __call__(self, environ, start_response):
         request_id = accept_request_id(environ.get("HTTP_X_REQUEST_ID"))
@@ -112,10 +133,15 @@ class Route(HttpRequestHandler):
     # -- request ------------------------------------------------------------------
     def get_entrypoint_parameters(self, request):
         kwargs = dict(request.path_values)
+        reject_unstorable_text(kwargs)
         if self.query_schema is not None:
-            kwargs["query"] = self.query_schema().load(request.args.to_dict(flat=True))
+            query = request.args.to_dict(flat=True)
+            reject_unstorable_text(query)
+            kwargs["query"] = self.query_schema().load(query)
         if self.body_schema is not None:
-            kwargs["body"] = self.body_schema().load(self.read_json(request))
+            body = self.read_json(request)
+            reject_unstorable_text(body)
+            kwargs["body"] = self.body_schema().load(body)
         return (request,), kwargs
 
     @staticmethod

@@ -137,3 +137,14 @@ def test_liveness_and_one_service_health(system, client):
     down = client.get("/health/returns")
     assert down.status_code == 503 and down.json()["services"]["returns"]["status"] == "down"
     assert client.get("/health/nonsense").status_code == 404
+
+
+def test_nul_and_unpaired_surrogates_are_refused_naming_the_field(running, client):
+    body = dict(REGISTRATION, first_name="Ma\u0000rio")
+    problem = assert_problem(client.post("/api/v1/accounts", json=body), 422, "validation-failed")
+    assert set(problem["errors"]) == {"first_name"}
+    raw = b'{"email": "a@b.it", "password": "long enough pass", "first_name": "\\udb67", "last_name": "x", "accept_terms": true}'
+    problem = assert_problem(client.post("/api/v1/accounts", data=raw, headers={"Content-Type": "application/json"}),
+                             422, "validation-failed")
+    assert set(problem["errors"]) == {"first_name"}
+    assert_problem(client.get("/api/v1/catalog/products/AB%00CD"), 422, "validation-failed")
