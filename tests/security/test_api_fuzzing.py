@@ -14,6 +14,8 @@ from services.chassis.config import SERVICES
 from tests.orders.conftest import Shop
 
 EXAMPLES_PER_OPERATION = int(os.environ.get("SPORTELLO_FUZZ_EXAMPLES", "8"))
+# A fixed seed keeps CI reproducible; set SPORTELLO_FUZZ_SEED=random (or another number) to explore.
+SEED = os.environ.get("SPORTELLO_FUZZ_SEED", "20261122")
 
 
 @pytest.fixture
@@ -27,7 +29,8 @@ def fuzz(base_url: str, auth: dict, exclude: str) -> subprocess.CompletedProcess
     return subprocess.run(
         [os.path.join(os.path.dirname(sys.executable), "schemathesis"), "run", f"{base_url}/api/v1/openapi.json",
          "-H", header, "-c", "not_a_server_error", "-n", str(EXAMPLES_PER_OPERATION), "-w", "1",
-         "--phases", "examples,fuzzing", "--exclude-path-regex", exclude, "--no-color"],
+         "--phases", "examples,fuzzing", "--exclude-path-regex", exclude, "--no-color",
+         *([] if SEED == "random" else ["--seed", SEED])],
         capture_output=True, text=True, timeout=600)
 
 
