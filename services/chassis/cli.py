@@ -78,7 +78,8 @@ def cmd_declare_queues(args) -> int:
     from services.chassis.queues import declare_queues
 
     settings = _settings()
-    declared = declare_queues(settings.amqp_uri, [import_service(name) for name in SERVICES])
+    declared = declare_queues(settings.amqp_uri, [import_service(name) for name in SERVICES],
+                              retry_delays=settings.event_retry_delays)
     if not getattr(args, "quiet", False):
         print("\n".join(f"declared {name}" for name in declared))
     return 0

@@ -35,6 +35,8 @@ class Settings:
     max_body_bytes: int
     max_workers: int
     log_level: str
+    # Seconds between a failed event handler's tries, then its dead-letter queue.
+    event_retry_delays: tuple[float, ...] = (1, 5, 30, 120, 600)
     public_base_url: str = ""
     identity_secret: str = ""
     b2b_require_resale_declaration: bool = False
@@ -96,6 +98,8 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         max_body_bytes=int(get("SPORTELLO_MAX_BODY_BYTES", str(1024 * 1024))),
         max_workers=int(get("SPORTELLO_MAX_WORKERS", "10")),
         log_level=get("SPORTELLO_LOG_LEVEL", "INFO"),
+        event_retry_delays=tuple(float(d) for d in get("SPORTELLO_EVENT_RETRY_DELAYS", "1,5,30,120,600").split(",")
+                                 if d.strip()),
         public_base_url=get("SPORTELLO_PUBLIC_BASE_URL", ""),
         identity_secret=get("SPORTELLO_IDENTITY_SECRET", ""),
         b2b_require_resale_declaration=get("SPORTELLO_REQUIRE_RESALE_DECLARATION", "false").lower() in ("1", "true", "yes"),
@@ -161,6 +165,7 @@ def nameko_config(settings: Settings) -> dict:
         "serializer": "json",
         "DATABASE_URLS": dict(settings.database_urls),
         "RPC_TIMEOUT": settings.rpc_timeout,
+        "EVENT_RETRY_DELAYS": list(settings.event_retry_delays),
         "HEALTH_TIMEOUT": settings.health_timeout,
         "MAX_BODY_BYTES": settings.max_body_bytes,
         "IDENTITY_SECRET": identity_secret(settings),
