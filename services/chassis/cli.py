@@ -6,6 +6,9 @@
     sportello status              ask the gateway's /health and print each service's state
     sportello declare-queues      declare every consumer, retry and dead-letter queue
     sportello dlq list|show|replay|discard   look after the dead letters
+    sportello outbox status       per service: events not yet published, their age, failing rows
+    sportello probe NAME          exit 0 while NAME's process in this container beats (container probes)
+    sportello asyncapi            print the event catalog (AsyncAPI 2.6) generated from the schemas
     sportello create-staff EMAIL  create a staff account (the accounts service's command)
     sportello catalog ...         import or generate products (the catalog service's commands)
 
@@ -54,9 +57,80 @@ def cmd_serve(args) -> int:
     from services.chassis.config import nameko_config
     from services.chassis.observability import configure_logging
 
+    from services.chassis.probes import heartbeat_path, with_heartbeat
+
     settings = _settings()
     configure_logging(args.name, settings.log_level)
-    run([import_service(args.name)], nameko_config(settings))
+    # The heartbeat file is what `sportello probe NAME` reads (the Kubernetes exec probes).
+    service_cls = with_heartbeat(import_service(args.name), heartbeat_path(args.name))
+    run([service_cls], nameko_config(settings))
+    return 0
+
+
+# -- probe -----------------------------------------------------------------------
+def cmd_probe(args) -> int:
+    from services.chassis.probes import heartbeat_age, heartbeat_path
+
+    path = heartbeat_path(args.name)
+    age = heartbeat_age(path)
+    if age is None:
+        print(f"{args.name}: no heartbeat ({path}): not started, or stopping", file=sys.stderr)
+        return 1
+    if age > args.max_age:
+        print(f"{args.name}: last heartbeat {age:.1f}s ago (more than {args.max_age:g}s)", file=sys.stderr)
+        return 1
+    if not args.quiet:
+        print(f"{args.name}: alive (heartbeat {age:.1f}s ago)")
+    return 0
+
+
+# -- outbox ----------------------------------------------------------------------
+def cmd_outbox_status(args) -> int:
+    from services.chassis.config import SERVICES
+    from services.chassis.outbox_status import format_table, outbox_status
+
+    unknown = sorted(set(args.names) - set(SERVICES))
+    if unknown:
+        print(f"sportello outbox status: unknown service(s) {', '.join(unknown)}; choose from "
+              f"{', '.join(SERVICES)}", file=sys.stderr)
+        return 2
+    settings = _settings()
+    statuses = [outbox_status(name, settings.database_url(name)) for name in (args.names or SERVICES)]
+    if args.json:
+        print(json.dumps([s.as_dict() for s in statuses], indent=2))
+    else:
+        print(format_table(statuses))
+    unreadable = [s.service for s in statuses if s.error]
+    too_old = [s.service for s in statuses
+               if args.max_age is not None and (s.oldest_pending_seconds or 0) > args.max_age]
+    if too_old:
+        print(f"sportello outbox status: events older than {args.max_age:g}s wait in {', '.join(too_old)}",
+              file=sys.stderr)
+    return 1 if unreadable or too_old else 0
+
+
+# -- asyncapi --------------------------------------------------------------------
+def cmd_asyncapi(args) -> int:
+    from services.chassis.asyncapi import build_document, render_yaml
+
+    text = render_yaml(build_document())
+    if args.check:
+        try:
+            with open(args.check, encoding="utf-8") as handle:
+                current = handle.read()
+        except FileNotFoundError:
+            current = ""
+        if current != text:
+            print(f"{args.check} is out of date: run `sportello asyncapi --output {args.check}`", file=sys.stderr)
+            return 1
+        print(f"{args.check} is up to date")
+        return 0
+    if args.output:
+        with open(args.output, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        print(f"wrote {args.output}")
+        return 0
+    sys.stdout.write(text)
     return 0
 
 
@@ -242,6 +316,9 @@ def run_service_command(name: str, argv: list[str]) -> int:
     return getattr(importlib.import_module(module_name), function)(argv)
 
 
+SERVICE_NAMES = ("accounts", "catalog", "orders", "returns", "messaging")
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     if argv and argv[0] in SERVICE_COMMANDS:
@@ -255,7 +332,8 @@ def main(argv: list[str] | None = None) -> int:
     run.set_defaults(handler=cmd_run)
 
     serve = commands.add_parser("serve", help="run one service or the gateway in this process")
-    serve.add_argument("name", choices=["accounts", "catalog", "orders", "returns", "messaging", "gateway"])
+    serve.add_argument("name", choices=["accounts", "catalog", "orders", "returns", "messaging", "gateway"],
+                       help="what to run")
     serve.set_defaults(handler=cmd_serve)
 
     migrate = commands.add_parser("migrate", help="apply database migrations")
@@ -266,16 +344,51 @@ def main(argv: list[str] | None = None) -> int:
     status.set_defaults(handler=cmd_status)
 
     declare = commands.add_parser("declare-queues", help="declare every consumer, retry and dead-letter queue")
-    declare.add_argument("--quiet", action="store_true")
+    declare.add_argument("--quiet", action="store_true", help="print nothing on success")
     declare.set_defaults(handler=cmd_declare_queues)
 
     dlq = commands.add_parser("dlq", help="list, show, replay or discard dead-lettered events")
-    dlq.add_argument("action", choices=("list", "show", "replay", "discard"))
+    dlq.add_argument("action", choices=("list", "show", "replay", "discard"),
+                     help="list: counts per service; show, replay, discard: one service's dead letters")
     dlq.add_argument("service", nargs="?", choices=("accounts", "catalog", "orders", "returns", "messaging"))
     dlq.add_argument("--id", action="append", help="a dead letter's id (from show); repeatable")
     dlq.add_argument("--all", action="store_true", help="every dead letter of the service")
     dlq.add_argument("--limit", type=int, default=20, help="how many to show (20)")
     dlq.set_defaults(handler=cmd_dlq)
+
+    outbox = commands.add_parser("outbox", help="look at each service's transactional outbox")
+    outbox_commands = outbox.add_subparsers(dest="outbox_command", required=True)
+    outbox_status = outbox_commands.add_parser(
+        "status", help="per service: events not yet published, the oldest one's age, rows failing and backing off",
+        description="Per service: rows committed to the outbox and not yet confirmed by the broker (pending), "
+                    "the age of the oldest, how many failed at least once (failing) and wait for their next "
+                    "attempt (backing off), the most attempts, and the last error. Exits 1 when a database "
+                    "cannot be read, or with --max-age when an event has waited longer.")
+    outbox_status.add_argument("names", nargs="*", metavar="SERVICE",
+                               help=f"services to look at: {', '.join(SERVICE_NAMES)} (default: all)")
+    outbox_status.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    outbox_status.add_argument("--max-age", type=float, metavar="SECONDS",
+                               help="exit 1 if any pending event is older than this (for monitoring)")
+    outbox_status.set_defaults(handler=cmd_outbox_status)
+
+    probe = commands.add_parser(
+        "probe", help="exit 0 while the named process in this container is alive (container probes)",
+        description="Reads the heartbeat file `sportello serve NAME` touches every 2 s once its service has "
+                    "started (in $SPORTELLO_PROBE_DIR, default the temp dir); exits 1 when it is missing or "
+                    "older than --max-age.")
+    probe.add_argument("name", choices=("accounts", "catalog", "orders", "returns", "messaging", "gateway"),
+                       help="the process started with `sportello serve NAME` in this container")
+    probe.add_argument("--max-age", type=float, default=30.0, help="seconds a heartbeat stays fresh (30)")
+    probe.add_argument("--quiet", action="store_true", help="print nothing when alive")
+    probe.set_defaults(handler=cmd_probe)
+
+    asyncapi = commands.add_parser(
+        "asyncapi", help="print the AsyncAPI document of every published event",
+        description="Generates the event catalog (AsyncAPI 2.6) from each service's EVENT_SCHEMAS.")
+    asyncapi_target = asyncapi.add_mutually_exclusive_group()
+    asyncapi_target.add_argument("--output", metavar="FILE", help="write it to FILE instead of standard output")
+    asyncapi_target.add_argument("--check", metavar="FILE", help="exit 1 if FILE differs from what is generated now")
+    asyncapi.set_defaults(handler=cmd_asyncapi)
 
     for name, (_, help_text) in SERVICE_COMMANDS.items():
         commands.add_parser(name, help=help_text, add_help=False)
