@@ -5,7 +5,7 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test test-postgresql lint broker postgresql bench bench-login bench-orders bench-catalog clean
+.PHONY: run test test-postgresql lint broker postgresql asyncapi-schema bench bench-login bench-orders bench-catalog clean
 
 $(BIN)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -16,17 +16,24 @@ $(BIN)/.installed: pyproject.toml
 broker:
 	deploy/local/ensure-rabbitmq.sh
 
+# The AsyncAPI spec's JSON schemas (npm's @asyncapi/specs): tests/contracts checks docs/asyncapi.yaml with them.
+ASYNCAPI_SCHEMA := var/tools/node_modules/@asyncapi/specs/schemas/2.6.0.json
+$(ASYNCAPI_SCHEMA):
+	npm install --prefix var/tools --no-save --no-audit --no-fund --loglevel=error @asyncapi/specs@6.11.1
+
+asyncapi-schema: $(ASYNCAPI_SCHEMA)
+
 run: $(BIN)/.installed broker  ## start the whole system (Ctrl-C stops it)
 	$(BIN)/sportello run
 
-test: $(BIN)/.installed broker  ## run the whole test suite (SQLite databases)
+test: $(BIN)/.installed broker $(ASYNCAPI_SCHEMA)  ## run the whole test suite (SQLite databases)
 	$(BIN)/lint-imports
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 postgresql:
 	deploy/local/ensure-postgresql.sh
 
-test-postgresql: $(BIN)/.installed broker postgresql  ## the suite again, every database on PostgreSQL
+test-postgresql: $(BIN)/.installed broker postgresql $(ASYNCAPI_SCHEMA)  ## the suite again, every database on PostgreSQL
 	SPORTELLO_TEST_DB=postgresql SPORTELLO_TEST_PG_URL=$$(cat var/postgresql/admin-url) $(BIN)/pytest $(PYTEST_ARGS)
 
 bench-login: $(BIN)/.installed broker  ## login through the gateway beside the floors
