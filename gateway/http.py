@@ -1,8 +1,10 @@
 """The gateway's HTTP layer on top of nameko's web entrypoint.
 
 * :class:`ApiServer` wraps nameko's WSGI app: it gives each request its
-  correlation id, refuses oversized bodies before reading them, and turns
-  "no such route" and "wrong method" into problem+json.
+  correlation id, refuses oversized bodies before reading them, turns
+  "no such route" and "wrong method" into problem+json, puts the security
+  headers on every response (:func:`security_headers`) and answers CORS for
+  the configured origins only (:class:`Cors`).
 * :func:`route` declares an API operation: the entrypoint reads and validates
   the query string and JSON body with the declared marshmallow schemas, dumps
   the result with the response schema, and answers every error as
@@ -17,6 +19,7 @@ import socket
 import uuid
 from functools import partial
 from typing import Any
+from urllib.parse import quote
 
 from eventlet.event import Event
 from marshmallow import Schema
@@ -26,10 +29,104 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Request, Response
 
 from gateway import problems
+from gateway.auth import bearer_token
 
 REQUEST_ID_HEADER = "X-Request-ID"
 _VALID_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
-SECURITY_HEADERS = [("X-Content-Type-Options", "nosniff"), ("Cache-Control", "no-store")]
+
+# -- response headers -----------------------------------------------------------------------
+# The API answers JSON: nothing in it may run, load, or be framed.
+API_CSP = "default-src 'none'; frame-ancestors 'none'"
+# For HTML pages the gateway serves from its own origin (the portal): scripts, styles, images
+# and fetches from 'self' only, no plugins, no inline script, no <base> or foreign form targets.
+# A route that returns HTML sets its own Content-Security-Policy (this one, or a stricter one
+# such as the order print page's); the API default only applies when a response set none.
+HTML_SELF_CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+                 "font-src 'self'; connect-src 'self'; form-action 'self'; base-uri 'none'; "
+                 "object-src 'none'; frame-ancestors 'none'")
+# Always set, whatever the route did: no content-type guessing, no server banner.
+FORCED_HEADERS = {"X-Content-Type-Options": "nosniff"}
+# Set when the route did not choose otherwise (static files may want caching, HTML its own CSP).
+DEFAULT_HEADERS = {
+    "Content-Security-Policy": API_CSP,
+    "Referrer-Policy": "no-referrer",
+    "X-Frame-Options": "DENY",
+    "Cache-Control": "no-store",
+    "Cross-Origin-Resource-Policy": "same-origin",
+}
+DROPPED_HEADERS = {"server", "x-powered-by"}
+
+
+def security_headers(headers: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """The response's headers with the security ones added: forced ones replace, defaults fill in."""
+    forced = {name.lower() for name in FORCED_HEADERS}
+    kept = [(k, v) for k, v in headers if k.lower() not in DROPPED_HEADERS and k.lower() not in forced]
+    present = {k.lower() for k, _ in kept}
+    kept.extend(FORCED_HEADERS.items())
+    kept.extend((k, v) for k, v in DEFAULT_HEADERS.items() if k.lower() not in present)
+    return kept
+
+
+def html_response(body: str, status: int = 200, csp: str = HTML_SELF_CSP, **headers: str) -> Response:
+    """An HTML page with its own Content-Security-Policy (``HTML_SELF_CSP`` unless told otherwise)."""
+    return Response(body, status=status, content_type="text/html; charset=utf-8",
+                    headers={"Content-Security-Policy": csp, **headers})
+
+
+def content_disposition(filename: str, disposition: str = "attachment") -> str:
+    """A Content-Disposition value that no file name can break out of (RFC 6266).
+
+    Plain names go as ``filename="..."``; anything else gets an ASCII fallback and the
+    exact name percent-encoded in ``filename*`` -- never a quote, backslash or line break.
+    """
+    plain = re.sub(r"[^A-Za-z0-9._ -]+", "_", filename).strip() or "download"
+    value = f'{disposition}; filename="{plain}"'
+    if filename and plain != filename:
+        value += f"; filename*=UTF-8''{quote(filename, safe='')}"
+    return value
+
+
+class Cors:
+    """Cross-origin access for the configured origins only (``CORS_ORIGINS``; none by default).
+
+    Bearer tokens travel in a header, never in cookies, so no origin is ever allowed
+    credentials; a preflight from another origin is refused with a 403.
+    """
+
+    ALLOWED_HEADERS = "Authorization, Content-Type, Idempotency-Key, X-Request-ID"
+    EXPOSED_HEADERS = "Location, Retry-After, X-Request-ID"
+    MAX_AGE = "600"
+
+    def __init__(self, origins):
+        self.origins = frozenset(o.strip().rstrip("/") for o in origins or () if o.strip())
+
+    def allows(self, origin: str | None) -> bool:
+        return bool(origin) and origin in self.origins
+
+    def response_headers(self, origin: str | None) -> list[tuple[str, str]]:
+        headers = [("Vary", "Origin")] if self.origins else []
+        if self.allows(origin):
+            headers += [("Access-Control-Allow-Origin", origin),
+                        ("Access-Control-Expose-Headers", self.EXPOSED_HEADERS)]
+        return headers
+
+    @staticmethod
+    def is_preflight(environ) -> bool:
+        return environ.get("REQUEST_METHOD") == "OPTIONS" and "HTTP_ACCESS_CONTROL_REQUEST_METHOD" in environ
+
+    def preflight(self, environ, adapter, request_id: str) -> Response:
+        origin = environ.get("HTTP_ORIGIN")
+        if not self.allows(origin):
+            return problems.problem_response(403, "origin-not-allowed", "This origin may not call the API.",
+                                             "Cross-origin requests are allowed for configured origins only.",
+                                             request_id)
+        method = environ["HTTP_ACCESS_CONTROL_REQUEST_METHOD"].upper()
+        adapter.match(method=method)  # NotFound or MethodNotAllowed (a problem) when nothing answers it
+        return Response(status=204, headers={
+            "Access-Control-Allow-Methods": method,
+            "Access-Control-Allow-Headers": self.ALLOWED_HEADERS,
+            "Access-Control-Max-Age": self.MAX_AGE,
+        })
 
 
 def accept_request_id(value: str | None) -> str:
@@ -64,16 +161,19 @@ class ApiWsgiApp(WsgiApp):
     def __call__(self, environ, start_response):
         request_id = accept_request_id(environ.get("HTTP_X_REQUEST_ID"))
         environ["sportello.request_id"] = request_id
+        cors = self.server.cors
+        cors_headers = cors.response_headers(environ.get("HTTP_ORIGIN"))
 
         def start_with_headers(status, headers, exc_info=None):
-            headers = [(k, v) for k, v in headers if k.lower() != "server"]
-            headers.extend(SECURITY_HEADERS)
+            headers = security_headers(headers) + cors_headers
             headers.append((REQUEST_ID_HEADER, request_id))
             return start_response(status, headers, exc_info)
 
         request = Request(environ, shallow=True)
         adapter = self.url_map.bind_to_environ(environ)
         try:
+            if cors.is_preflight(environ):
+                return cors.preflight(environ, adapter, request_id)(environ, start_with_headers)
             provider, values = adapter.match()
             # A route may take more than the default (file uploads); still checked before reading.
             limit = getattr(provider, "max_body_bytes", None) or self.server.max_body_bytes
@@ -96,6 +196,10 @@ class ApiServer(WebServer):
     @property
     def max_body_bytes(self) -> int:
         return int(self.container.config.get("MAX_BODY_BYTES", 1024 * 1024))
+
+    @functools.cached_property
+    def cors(self) -> Cors:
+        return Cors(self.container.config.get("CORS_ORIGINS") or ())
 
     def get_wsgi_app(self):
         return ApiWsgiApp(self)
@@ -177,6 +281,8 @@ class Route(HttpRequestHandler):
         request.shallow = False
         request_id = request.environ["sportello.request_id"]
         try:
+            if self.auth is not None:
+                bearer_token(request)  # no token, no reading of the body: anonymous callers get a 401 first
             context_data = self.server.context_data_from_headers(request)
             args, kwargs = self.get_entrypoint_parameters(request)
             self.check_signature(args, kwargs)

@@ -40,6 +40,8 @@ class Settings:
     public_base_url: str = ""
     identity_secret: str = ""
     b2b_require_resale_declaration: bool = False
+    # Browser origins (scheme://host[:port]) that may call the API cross-origin; none by default.
+    cors_origins: tuple[str, ...] = ()
     database_urls: dict[str, str] = field(default_factory=dict)
     # Outgoing mail (messaging). Without SMTP_HOST, mail is written as .eml
     # files under <var>/mail/ so that a local run needs no mail server.
@@ -103,6 +105,7 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         public_base_url=get("SPORTELLO_PUBLIC_BASE_URL", ""),
         identity_secret=get("SPORTELLO_IDENTITY_SECRET", ""),
         b2b_require_resale_declaration=get("SPORTELLO_REQUIRE_RESALE_DECLARATION", "false").lower() in ("1", "true", "yes"),
+        cors_origins=tuple(o.strip().rstrip("/") for o in get("SPORTELLO_CORS_ORIGINS", "").split(",") if o.strip()),
         database_urls=database_urls,
         mail_transport=get("MAIL_TRANSPORT", "smtp" if get("SMTP_HOST", "") else "file"),
         smtp_host=get("SMTP_HOST", ""),
@@ -168,6 +171,7 @@ def nameko_config(settings: Settings) -> dict:
         "EVENT_RETRY_DELAYS": list(settings.event_retry_delays),
         "HEALTH_TIMEOUT": settings.health_timeout,
         "MAX_BODY_BYTES": settings.max_body_bytes,
+        "CORS_ORIGINS": list(settings.cors_origins),
         "IDENTITY_SECRET": identity_secret(settings),
         "PUBLIC_BASE_URL": settings.public_base_url or settings.gateway_url,
         "REQUIRE_RESALE_DECLARATION": settings.b2b_require_resale_declaration,
