@@ -36,16 +36,14 @@ postgresql:
 test-postgresql: $(BIN)/.installed broker postgresql $(ASYNCAPI_SCHEMA)  ## the suite again, every database on PostgreSQL
 	SPORTELLO_TEST_DB=postgresql SPORTELLO_TEST_PG_URL=$$(cat var/postgresql/admin-url) $(BIN)/pytest $(PYTEST_ARGS)
 
-bench-login: $(BIN)/.installed broker  ## login through the gateway beside the floors
-	$(BIN)/python -m bench.login $(BENCH_ARGS)
+bench: $(BIN)/.installed broker  ## the benchmark suite: 100,000 products, 1/10/50 clients (~10 min); rewrites docs/performance.md
+	$(BIN)/python -m bench $(BENCH_ARGS)
 
-bench-orders: $(BIN)/.installed broker  ## add-to-cart and checkout beside the floors
-	$(BIN)/python -m bench.orders $(BENCH_ARGS)
+bench-quick: $(BIN)/.installed broker  ## the same suite on small data, 1/10 clients (about a minute); table and bench/results/
+	$(BIN)/python -m bench --quick $(BENCH_ARGS)
 
-bench-catalog: $(BIN)/.installed broker  ## catalog search on 100,000 products beside the floors
+bench-catalog: $(BIN)/.installed broker  ## catalog search alone on 100,000 products beside the floors
 	$(BIN)/python -m bench.catalog_search $(BENCH_ARGS)
-
-bench: bench-login bench-orders bench-catalog  ## every benchmark (each starts its own stack on loopback)
 
 lint: $(BIN)/.installed
 	$(BIN)/lint-imports

@@ -1,8 +1,8 @@
-"""What every benchmark shares: a running stack, a bounded load generator, a table with floors.
+"""What the benchmarks share: a running stack, a bounded load generator, its own vhost.
 
 Absolute figures on a 2-core machine are noisy, so each path is printed beside
-floors measured in the same run: the gateway alone (no RPC), the gateway with
-one RPC to a service that touches its database (SELECT 1).
+floors measured in the same run (bench/suite.py). The stack is `sportello run`:
+every service and the gateway in a process of its own, as in production.
 """
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ import argparse
 import json
 import os
 import platform
+import shutil
 import signal
 import socket
 import statistics
@@ -18,6 +19,7 @@ import sys
 import tempfile
 import threading
 import time
+import uuid
 from dataclasses import asdict, dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -49,9 +51,18 @@ def percentile(sorted_values: list[float], fraction: float) -> float:
     return sorted_values[index]
 
 
+class Exhausted(Exception):
+    """Raised by a request function whose client has nothing left to send (e.g. no ready cart)."""
+
+
 def measure(name: str, request: Callable[[requests.Session, int], bool], clients: int, seconds: float,
             max_requests: int = 200_000) -> Figure:
-    """Run ``request`` from ``clients`` threads for ``seconds`` (bounded in time and count)."""
+    """Run ``request`` from ``clients`` threads for ``seconds`` (bounded in time and count).
+
+    Each thread is one client with its own keep-alive ``requests.Session``, whose ``client``
+    attribute is the thread's index (0 .. clients-1), so that a request can act as that
+    client's own customer. Every latency is kept: percentiles are exact, not estimated.
+    """
     latencies: list[float] = []
     errors = 0
     lock = threading.Lock()
@@ -61,6 +72,7 @@ def measure(name: str, request: Callable[[requests.Session, int], bool], clients
     def worker(worker_id: int) -> None:
         nonlocal errors
         with requests.Session() as session:
+            session.client = worker_id
             mine, failed = [], 0
             while time.monotonic() < deadline:
                 try:
@@ -70,6 +82,8 @@ def measure(name: str, request: Callable[[requests.Session, int], bool], clients
                 started = time.perf_counter()
                 try:
                     ok = request(session, number)
+                except Exhausted:
+                    break
                 except requests.RequestException:
                     ok = False
                 mine.append((time.perf_counter() - started) * 1000)
@@ -131,12 +145,14 @@ def free_port() -> int:
 class Stack:
     """The whole system as `make run` starts it (real processes), in a throwaway var directory."""
 
-    def __init__(self, demo: bool = False):
+    def __init__(self, demo: bool = False, keep_var: bool = True):
         self.demo = demo
+        self.keep_var = keep_var
         self.port = free_port()
         self.var = tempfile.mkdtemp(prefix="sportello-bench-")
         self.url = f"http://127.0.0.1:{self.port}"
         self.process: subprocess.Popen | None = None
+        self.extra_instances: list[subprocess.Popen] = []
 
     def __enter__(self) -> "Stack":
         env = dict(os.environ, GATEWAY_ADDRESS=f"127.0.0.1:{self.port}", SPORTELLO_VAR_DIR=self.var,
@@ -164,9 +180,52 @@ class Stack:
         return response.status_code == 200 and response.json().get("total", 0) > 0
 
     def __exit__(self, *exc) -> None:
+        for extra in self.extra_instances:
+            self._stop(extra)
         if self.process is not None:
             self.process.send_signal(signal.SIGTERM)
             self.process.wait(timeout=60)
+        if not self.keep_var:
+            shutil.rmtree(self.var, ignore_errors=True)
+
+    # -- processes -------------------------------------------------------------------------------
+    def service_processes(self) -> dict[str, list]:
+        """psutil processes of each service and the gateway (``sportello serve NAME``), by name."""
+        import psutil
+
+        found: dict[str, list] = {}
+        for child in psutil.Process(self.process.pid).children(recursive=True) + [
+                psutil.Process(p.pid) for p in self.extra_instances]:
+            try:
+                command = child.cmdline()
+            except psutil.Error:
+                continue
+            if "serve" in command:
+                found.setdefault(command[command.index("serve") + 1], []).append(child)
+        return found
+
+    def start_instance(self, name: str) -> subprocess.Popen:
+        """One more process of a service beside the stack's (another competing consumer of its queue)."""
+        env = dict(os.environ, GATEWAY_ADDRESS=f"127.0.0.1:{self.port}", SPORTELLO_VAR_DIR=self.var,
+                   SPORTELLO_LOG_LEVEL="WARNING")
+        process = subprocess.Popen([sys.executable, "-m", "services.chassis.cli", "serve", name], env=env, cwd=ROOT,
+                                   stdout=subprocess.DEVNULL)
+        self.extra_instances = [*self.extra_instances, process]
+        return process
+
+    def stop_instance(self, process: subprocess.Popen) -> None:
+        self._stop(process)
+        self.extra_instances = [p for p in self.extra_instances if p is not process]
+
+    @staticmethod
+    def _stop(process: subprocess.Popen) -> None:
+        if process.poll() is None:
+            process.send_signal(signal.SIGTERM)
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
 
 
 def arguments(description: str) -> argparse.Namespace:
@@ -179,3 +238,29 @@ def arguments(description: str) -> argparse.Namespace:
 
 def median(values):
     return statistics.median(values) if values else float("nan")
+
+
+class OwnVhost:
+    """A RabbitMQ vhost of the benchmark's own: another stack on the same broker (a developer's `make run`,
+    another benchmark) would otherwise compete for the same RPC and event queues."""
+
+    def __init__(self, management: str = "http://127.0.0.1:15672"):
+        from urllib.parse import urlsplit, urlunsplit
+
+        from services.chassis.config import load_settings
+
+        parts = urlsplit(load_settings().amqp_uri)
+        self.auth = (parts.username or "guest", parts.password or "guest")
+        self.name = f"sportello-bench-{uuid.uuid4().hex[:8]}"
+        self.api = f"{os.environ.get('SPORTELLO_TEST_RABBIT_MANAGEMENT', management)}/api"
+        self.uri = urlunsplit((parts.scheme, parts.netloc, "/" + self.name, "", ""))
+
+    def __enter__(self) -> str:
+        requests.put(f"{self.api}/vhosts/{self.name}", auth=self.auth, timeout=10).raise_for_status()
+        requests.put(f"{self.api}/permissions/{self.name}/{self.auth[0]}", auth=self.auth, timeout=10,
+                     json={"configure": ".*", "write": ".*", "read": ".*"}).raise_for_status()
+        os.environ["AMQP_URI"] = self.uri  # the stack's processes inherit it
+        return self.uri
+
+    def __exit__(self, *exc) -> None:
+        requests.delete(f"{self.api}/vhosts/{self.name}", auth=self.auth, timeout=10)

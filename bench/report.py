@@ -1,0 +1,296 @@
+"""What a run of the suite leaves behind: the table, the JSON, the plot and docs/performance.md.
+
+docs/performance.md has one generated part, between ``<!-- bench:begin -->`` and
+``<!-- bench:end -->``; everything outside the markers (the work done, the scale-out note,
+history) is written by hand and kept as it is.
+"""
+from __future__ import annotations
+
+import json
+import os
+import platform
+import sys
+from dataclasses import asdict, dataclass, is_dataclass
+from datetime import datetime, timezone
+from importlib import metadata
+from pathlib import Path
+
+from bench.harness import ROOT, Figure
+
+RESULTS = ROOT / "bench" / "results"
+DOC = ROOT / "docs" / "performance.md"
+PLOT = ROOT / "docs" / "performance-latency.png"
+BEGIN, END = "<!-- bench:begin -->", "<!-- bench:end -->"
+
+TARGET_CLIENTS = 10
+READ_FACTOR, WRITE_FACTOR = 1.5, 2.0
+SEARCH_P99_MS, EVENT_P99_MS = 100.0, 250.0
+
+
+def log(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+@dataclass
+class Run:
+    mode: str
+    scale: object
+    seconds_per_row: float
+    clients: tuple[int, ...]
+    figures: list[Figure]
+    auth: dict | None
+    processes: dict
+    scale_out: dict | None
+    versions: dict
+    data_seconds: dict
+    load_before: tuple
+    load_after: tuple
+    wall_seconds: float
+    date: str = ""
+
+    def __post_init__(self):
+        self.date = self.date or datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def versions(broker: str) -> dict:
+    import sqlite3
+
+    found = {"python": platform.python_version(), "rabbitmq": broker, "sqlite": sqlite3.sqlite_version}
+    for package in ("sportello", "nameko", "eventlet", "SQLAlchemy", "marshmallow", "kombu", "werkzeug"):
+        try:
+            found[package.lower()] = metadata.version(package)
+        except metadata.PackageNotFoundError:
+            found[package.lower()] = "?"
+    try:
+        import subprocess
+
+        found["commit"] = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True,
+                                         text=True, timeout=10).stdout.strip() or "?"
+    except OSError:
+        found["commit"] = "?"
+    return found
+
+
+def machine() -> dict:
+    model = "?"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    try:
+        import psutil
+
+        memory_gb = round(psutil.virtual_memory().total / 2**30, 1)
+    except ImportError:
+        memory_gb = None
+    return {"cpus": os.cpu_count(), "cpu": model, "memory_gb": memory_gb, "platform": platform.platform()}
+
+
+# -- targets -------------------------------------------------------------------------------------
+def _at(figures: list[Figure], path: str, clients: int) -> Figure | None:
+    return next((f for f in figures if f.path == path and f.clients == clients), None)
+
+
+def targets(run: Run) -> list[dict]:
+    """Every target of issue 9 at 10 clients: met or missed, with the ratio to its limit."""
+    from bench.suite import EVENT, FLOOR_READ, READS, WRITES
+
+    found = []
+    floor = _at(run.figures, FLOOR_READ, TARGET_CLIENTS)
+    if floor is None:
+        return [{"target": f"(no measurement at {TARGET_CLIENTS} clients)", "met": False, "ratio": None}]
+
+    def limit(name: str, value: float, bound: float, what: str) -> None:
+        found.append({"target": what, "path": name, "value_ms": value, "limit_ms": round(bound, 2),
+                      "ratio": round(value / bound, 2) if bound else None, "met": value <= bound})
+
+    for name in READS:
+        figure = _at(run.figures, name, TARGET_CLIENTS)
+        if figure:
+            limit(name, figure.p99_ms, READ_FACTOR * floor.p99_ms, f"{name}: p99 <= {READ_FACTOR} x indexed-read floor")
+    for name in WRITES:
+        figure = _at(run.figures, name, TARGET_CLIENTS)
+        if figure:
+            limit(name, figure.p99_ms, WRITE_FACTOR * floor.p99_ms,
+                  f"{name}: p99 <= {WRITE_FACTOR} x indexed-read floor")
+    search = _at(run.figures, "catalog search", TARGET_CLIENTS)
+    if search:
+        limit("catalog search", search.p99_ms, SEARCH_P99_MS,
+              f"catalog search: p99 <= {SEARCH_P99_MS:g} ms on {run.scale.products:,} products")
+    event = _at(run.figures, EVENT, TARGET_CLIENTS)
+    if event:
+        limit(EVENT, event.p99_ms, EVENT_P99_MS, f"event latency: p99 <= {EVENT_P99_MS:g} ms")
+    errors = sum(f.errors for f in run.figures if f.clients == TARGET_CLIENTS)
+    found.append({"target": "zero errors", "path": "all", "value": errors, "met": errors == 0,
+                  "ratio": None})
+    if run.auth:
+        if run.auth.get("verified"):
+            found.append({"target": "authenticated paths: no extra RPC hop (token checks cached <= 1 s)",
+                          "path": "order detail, thread list", "value": run.auth["token_checks"],
+                          "limit": run.auth["bound"], "met": run.auth["met"],
+                          "ratio": run.auth["per_request"]})
+        else:
+            found.append({"target": "authenticated paths: no extra RPC hop", "path": "-", "met": False,
+                          "ratio": None, "note": run.auth.get("note")})
+    return found
+
+
+# -- outputs -------------------------------------------------------------------------------------
+def table(figures: list[Figure]) -> str:
+    header = f"{'path':42} {'clients':>7} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'errors':>6} {'n':>7}"
+    lines = [header, "-" * len(header)]
+    for f in figures:
+        lines.append(f"{f.path:42} {f.clients:>7} {f.rps:>8} {f.p50_ms:>8} {f.p95_ms:>8} {f.p99_ms:>8} "
+                     f"{f.errors:>6} {f.requests:>7}")
+    return "\n".join(lines)
+
+
+def _plain(value):
+    if is_dataclass(value):
+        return asdict(value)
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    return value
+
+
+def as_json(run: Run) -> dict:
+    return {"date": run.date, "mode": run.mode, "machine": machine(), "versions": run.versions,
+            "scale": asdict(run.scale), "seconds_per_row": run.seconds_per_row, "clients": list(run.clients),
+            "load_average_before": [round(v, 2) for v in run.load_before],
+            "load_average_after": [round(v, 2) for v in run.load_after],
+            "wall_seconds": round(run.wall_seconds, 1), "data_seconds": {k: round(v, 1) for k, v in
+                                                                         run.data_seconds.items()},
+            "figures": _plain(run.figures), "targets": targets(run), "token_checks": run.auth,
+            "processes": run.processes, "scale_out": _plain(run.scale_out)}
+
+
+def plot(run: Run, path: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    levels = list(run.clients)
+    fig, axes = plt.subplots(1, len(levels), figsize=(6 * len(levels), 6.5), sharey=True, squeeze=False)
+    names = list(dict.fromkeys(f.path for f in run.figures))
+    for axis, clients in zip(axes[0], levels):
+        rows = [_at(run.figures, name, clients) for name in names]
+        positions = range(len(names))
+        for offset, (attribute, label) in enumerate((("p50_ms", "p50"), ("p95_ms", "p95"), ("p99_ms", "p99"))):
+            axis.barh([p + (offset - 1) * 0.27 for p in positions],
+                      [getattr(r, attribute) if r else 0 for r in rows], height=0.27, label=label)
+        axis.set_xscale("log")
+        axis.set_title(f"{clients} client{'s' if clients > 1 else ''}")
+        axis.set_xlabel("latency, ms (log)")
+        axis.grid(axis="x", which="both", alpha=0.3)
+        if clients == TARGET_CLIENTS:
+            axis.axvline(SEARCH_P99_MS, color="grey", linestyle="--", linewidth=1)
+    axes[0][0].set_yticks(range(len(names)), names)
+    axes[0][0].invert_yaxis()
+    axes[0][0].legend(loc="lower right")
+    fig.suptitle(f"Sportello latency percentiles by path ({run.mode} run {run.date[:16]}, "
+                 f"{run.scale.products:,} products, {os.cpu_count()} cores)")
+    fig.tight_layout()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(path, dpi=90)
+    plt.close(fig)
+
+
+def markdown(run: Run, result: dict) -> str:
+    m, v = result["machine"], run.versions
+    out = [BEGIN, "", f"### Last run: {run.date} ({run.mode}, `{'make bench' if run.mode == 'full' else 'make bench-quick'}`)",
+           "",
+           f"Machine: {m['cpus']} cores ({m['cpu']}), {m['memory_gb']} GB, {m['platform']}. "
+           f"Load average before the run {result['load_average_before'][0]}, after "
+           f"{result['load_average_after'][0]} (other work on the machine inflates every row, floors included).",
+           "",
+           f"Versions: Sportello {v.get('sportello')} (commit {v.get('commit')}), Python {v.get('python')}, "
+           f"nameko {v.get('nameko')}, eventlet {v.get('eventlet')}, SQLAlchemy {v.get('sqlalchemy')}, "
+           f"RabbitMQ {v.get('rabbitmq')}, SQLite {v.get('sqlite')}.",
+           "",
+           f"Data: {run.scale.products:,} products, {run.scale.customers:,} customers, {run.scale.orders:,} orders, "
+           f"{run.scale.rmas:,} RMAs, one desk thread per customer, loaded in "
+           f"{sum(run.data_seconds.values()):.0f} s. {run.seconds_per_row:g} s per row after a short warm-up; "
+           f"whole run {run.wall_seconds / 60:.1f} min.", ""]
+    for clients in run.clients:
+        out += [f"**{clients} client{'s' if clients > 1 else ''}**", "",
+                "| path | req/s | p50 ms | p95 ms | p99 ms | errors |", "|---|---:|---:|---:|---:|---:|"]
+        out += [f"| {f.path} | {f.rps} | {f.p50_ms} | {f.p95_ms} | {f.p99_ms} | {f.errors} |"
+                for f in run.figures if f.clients == clients]
+        out.append("")
+    out += [f"**Targets at {TARGET_CLIENTS} clients** (ratio = measured / limit; met when <= 1)", "",
+            "| target | measured | limit | ratio | |", "|---|---:|---:|---:|---|"]
+    for t in result["targets"]:
+        measured = t.get("value_ms", t.get("value", "-"))
+        limit = t.get("limit_ms", t.get("limit", "-" if t["target"] != "zero errors" else 0))
+        unit = " ms" if "value_ms" in t else ""
+        out.append(f"| {t['target']} | {measured}{unit} | {limit}{unit} | {t['ratio'] if t['ratio'] is not None else '-'} "
+                   f"| {'met' if t['met'] else '**missed**'} |")
+    out.append("")
+    if run.auth and run.auth.get("verified"):
+        out += [f"Token checks: {run.auth['token_checks']} `authenticate` calls reached accounts for "
+                f"{run.auth['requests']} authenticated requests of {run.auth['clients']} clients in "
+                f"{run.auth['seconds']} s ({run.auth['per_request']} per request; bound: one per token per "
+                f"second, {run.auth['bound']}): the gateway's cache answers the rest, so an authenticated "
+                "path makes no extra RPC hop.", ""]
+    out += ["**Processes after the load** (resident memory, CPU time since start)", "",
+            "| process | RSS MB | CPU s |", "|---|---:|---:|"]
+    out += [f"| {name} | {p['rss_mb']} | {p['cpu_seconds']} |" for name, p in run.processes.items()]
+    out.append("")
+    if run.scale_out:
+        so = run.scale_out
+        out += [f"**Scale-out: {so['instances']} {so['service']} processes** (competing consumers of "
+                f"`rpc-{so['service']}`; {so['consumers_seen']} consumers seen), same run", "",
+                "| path | clients | req/s (1 -> 2) | p50 ms (1 -> 2) | p99 ms (1 -> 2) |", "|---|---:|---:|---:|---:|"]
+        for f in so["figures"]:
+            f = f if isinstance(f, dict) else asdict(f)
+            one = _at(run.figures, f["path"], f["clients"])
+            if one:
+                out.append(f"| {f['path']} | {f['clients']} | {one.rps} -> {f['rps']} | {one.p50_ms} -> {f['p50_ms']} "
+                           f"| {one.p99_ms} -> {f['p99_ms']} |")
+        out.append("")
+    out += ["![latency percentiles by path](performance-latency.png)", "", END]
+    return "\n".join(out)
+
+
+def update_doc(text: str) -> None:
+    current = DOC.read_text() if DOC.exists() else "# Performance\n\n"
+    if BEGIN in current and END in current:
+        head, rest = current.split(BEGIN, 1)
+        tail = rest.split(END, 1)[1]
+        DOC.write_text(head + text + tail)
+    else:
+        DOC.write_text(current.rstrip() + "\n\n" + text + "\n")
+
+
+def emit(run: Run, write_docs: bool) -> dict:
+    result = as_json(run)
+    print(table(run.figures))
+    if run.scale_out:
+        print(f"\nscale-out: 2 x {run.scale_out['service']}")
+        print(table(run.scale_out["figures"]))
+    print("\nprocesses after the load:")
+    for name, p in run.processes.items():
+        print(f"  {name:10} RSS {p['rss_mb']:>7} MB  CPU {p['cpu_seconds']:>7} s")
+    if run.auth:
+        print(f"\ntoken checks: {run.auth}")
+    print(f"\ntargets at {TARGET_CLIENTS} clients:")
+    for t in result["targets"]:
+        print(f"  {'met   ' if t['met'] else 'MISSED'} {t['target']}: "
+              f"{t.get('value_ms', t.get('value'))} (ratio {t['ratio']})")
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    stamp = run.date.replace(":", "").replace("+0000", "Z")
+    named = RESULTS / f"{stamp}-{run.mode}.json"
+    for path in (named, RESULTS / "latest.json"):
+        path.write_text(json.dumps(result, indent=2, default=str))
+    plot(run, PLOT if write_docs else RESULTS / "latest.png")
+    if write_docs:
+        update_doc(markdown(run, result))
+    print(f"\nsaved {named}, {RESULTS / 'latest.json'}" + (f", {PLOT}, {DOC}" if write_docs else
+                                                           f", {RESULTS / 'latest.png'}"))
+    return result

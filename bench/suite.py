@@ -1,0 +1,371 @@
+"""The whole benchmark: every hot path beside the floors of the same run (``python -m bench``).
+
+    python -m bench            # full: 100,000 products, 1 / 10 / 50 clients, ~10 minutes
+    python -m bench --quick    # about a minute: small data, 1 / 10 clients, short rows
+
+1. A stack on loopback (bench/harness.py: ``sportello run``, every service and the gateway a
+   process of its own) in a temporary directory, on a RabbitMQ vhost of its own, after the
+   data set was written into the databases (bench/data.py).
+2. At each concurrency: the floors, then every path, each for a fixed time with one client
+   per thread; each client plays its own customer (token, carts, orders, delivered order).
+3. Once, at 10 clients: how many token checks reach accounts per authenticated request.
+4. RSS and CPU time of every service process after the load; then the hottest service
+   doubled (a second catalog process on the same queue) and search measured again.
+5. A table on stdout, bench/results/<date>.json and latest.json, the plot and (full run, or
+   ``--docs``) the generated part of docs/performance.md (bench/report.py).
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import sqlite3
+import threading
+import time
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+import requests
+
+from bench import data as bench_data
+from bench import report
+from bench.catalog_search import query_mix
+from bench.harness import Exhausted, Figure, OwnVhost, Stack, measure
+
+LINE = {"position": 1, "quantity": 1, "justification": "Bench", "seal_state": "intact", "usage_condition": "unused"}
+
+# What each path is, for the targets: reads must stay within 1.5x the indexed-read floor, writes 2x.
+FLOOR_LIVE = "floor: gateway only (/health/live)"
+FLOOR_PING = "floor: gateway -> RPC -> ping"
+FLOOR_READ = "floor: gateway -> RPC -> indexed read"
+READS = ("catalog search", "product page", "order list", "order detail", "thread list")
+WRITES = ("login", "cart add", "checkout", "RMA create")
+EVENT = "order_delivered -> window open"
+HOTTEST = "catalog"  # search is the busiest and costliest path; see docs/performance.md, "Scale-out"
+
+
+@dataclass(frozen=True)
+class Plan:
+    mode: str
+    scale: bench_data.Scale
+    clients: tuple[int, ...]
+    seconds: float
+    warmup: float
+    scale_out_clients: tuple[int, ...]
+
+    @classmethod
+    def of(cls, quick: bool) -> "Plan":
+        if quick:
+            return cls("quick", bench_data.Scale.quick(), (1, 10), 1.5, 0.3, (10,))
+        return cls("full", bench_data.Scale.full(), (1, 10, 50), 8.0, 1.0, (10, 50))
+
+
+class Paths:
+    """The request functions, one per path: ``(session, number) -> ok``; session.client is the client."""
+
+    def __init__(self, base_url: str, data: bench_data.DataSet, tokens: list[str], search_mix: list[dict]):
+        self.url = base_url
+        self.data = data
+        self.auth = [{"Authorization": f"Bearer {token}"} for token in tokens]
+        self.search_mix = search_mix
+        self.floor_code = data.product_codes[0]
+        self.carts = [iter(customer.carts) for customer in data.customers]
+        self.lock = threading.Lock()
+
+    def customer(self, session) -> bench_data.BenchCustomer:
+        return self.data.customers[session.client]
+
+    # -- floors ---------------------------------------------------------------------------------
+    def live(self, session, _):
+        return session.get(f"{self.url}/health/live", timeout=30).status_code == 200
+
+    def ping(self, session, _):
+        return session.get(f"{self.url}/health/catalog", timeout=30).status_code == 200
+
+    def indexed_read(self, session, _):
+        return session.get(f"{self.url}/api/v1/catalog/products/{self.floor_code}", timeout=30).status_code == 200
+
+    # -- paths ----------------------------------------------------------------------------------
+    def login(self, session, _):
+        response = session.post(f"{self.url}/api/v1/auth/login", timeout=30, json={
+            "identifier": self.customer(session).email, "password": bench_data.PASSWORD})
+        return response.status_code == 200
+
+    def search(self, session, number):
+        return session.get(f"{self.url}/api/v1/catalog/products", params=self.search_mix[number % len(self.search_mix)],
+                           timeout=30).status_code == 200
+
+    def product_page(self, session, number):
+        code = self.data.product_codes[(number * 7919) % len(self.data.product_codes)]
+        return session.get(f"{self.url}/api/v1/catalog/products/{code}", timeout=30).status_code == 200
+
+    def cart_add(self, session, number):
+        codes = self.customer(session).cart_codes
+        return session.post(f"{self.url}/api/v1/cart/items", json={"code": codes[number % len(codes)]},
+                            headers=self.auth[session.client], timeout=30).status_code == 201
+
+    def checkout(self, session, _):
+        with self.lock:
+            cart_id = next(self.carts[session.client], None)
+        if cart_id is None:
+            raise Exhausted
+        response = session.post(f"{self.url}/api/v1/carts/{cart_id}/checkout", headers=self.auth[session.client],
+                                timeout=30, json={"shipping_address": bench_data.ADDRESS, "billing": bench_data.BILLING,
+                                                  "payment_method": "bank_transfer"})
+        return response.status_code == 201
+
+    def order_list(self, session, _):
+        return session.get(f"{self.url}/api/v1/orders", headers=self.auth[session.client],
+                           timeout=30).status_code == 200
+
+    def order_detail(self, session, number):
+        orders = self.customer(session).orders
+        return session.get(f"{self.url}/api/v1/orders/{orders[number % len(orders)]}",
+                           headers=self.auth[session.client], timeout=30).status_code == 200
+
+    def rma_create(self, session, number):
+        return session.post(f"{self.url}/api/v1/returns", headers=self.auth[session.client], timeout=30, json={
+            "order_number": self.customer(session).delivered_order, "request_type": "standard_warranty",
+            "message": f"bench {number}", "return_address": bench_data.ADDRESS, "lines": [LINE]}).status_code == 201
+
+    def thread_list(self, session, _):
+        return session.get(f"{self.url}/api/v1/messages", headers=self.auth[session.client],
+                           timeout=30).status_code == 200
+
+
+class WindowProbe:
+    """``order_delivered`` published -> the return window committed in returns' database.
+
+    Each client publishes one event the way the orders relay does (nameko's dispatcher, JSON)
+    and waits until the row is visible to another connection of the returns database; one
+    poller thread looks for every awaited order number every millisecond.
+    """
+
+    def __init__(self, db_path: Path, amqp_uri: str, customer_id: str):
+        self.db_path, self.amqp_uri, self.customer_id = db_path, amqp_uri, customer_id
+        self.waiting: dict[str, threading.Event] = {}
+        self.lock = threading.Lock()
+        self.stopped = threading.Event()
+        self.poller = threading.Thread(target=self._poll, daemon=True)
+        self.poller.start()
+
+    def _poll(self) -> None:
+        db = sqlite3.connect(self.db_path, timeout=30, isolation_level=None)
+        while not self.stopped.is_set():
+            with self.lock:
+                numbers = list(self.waiting)
+            if numbers:
+                found = db.execute(f"SELECT order_number FROM delivered_orders WHERE order_number IN "
+                                   f"({','.join('?' * len(numbers))})", numbers).fetchall()
+                with self.lock:
+                    for (number,) in found:
+                        self.waiting.pop(number).set()
+            time.sleep(0.001)
+        db.close()
+
+    def close(self) -> None:
+        self.stopped.set()
+        self.poller.join(timeout=5)
+
+    def __call__(self, session, _number) -> bool:
+        from nameko.standalone.events import event_dispatcher
+
+        dispatch = getattr(session, "dispatch", None)
+        if dispatch is None:
+            dispatch = session.dispatch = event_dispatcher({"AMQP_URI": self.amqp_uri, "serializer": "json"})
+        now = datetime.now(timezone.utc).isoformat()
+        number = f"ORD-BENCH-{uuid.uuid4().hex[:12]}"
+        committed = threading.Event()
+        with self.lock:
+            self.waiting[number] = committed
+        dispatch("orders", "order_delivered", {
+            "event_id": str(uuid.uuid4()), "occurred_at": now, "schema_version": 1, "order_number": number,
+            "customer_id": self.customer_id, "company_id": None, "customer_kind": "private", "delivered_at": now,
+            "lines": [{"position": 1, "kind": "product", "reference": "BENCH-1", "name": "Bench", "quantity": 1,
+                       "unit_price": {"amount": "10.00", "currency": "EUR"}, "vat_rate": "22.00"}]})
+        if committed.wait(30):
+            return True
+        with self.lock:
+            self.waiting.pop(number, None)
+        return False
+
+
+def login_all(base_url: str, customers: list[bench_data.BenchCustomer]) -> list[str]:
+    tokens = []
+    with requests.Session() as session:
+        for customer in customers:
+            response = session.post(f"{base_url}/api/v1/auth/login", timeout=60,
+                                    json={"identifier": customer.email, "password": bench_data.PASSWORD})
+            response.raise_for_status()
+            tokens.append(response.json()["token"])
+    return tokens
+
+
+class RabbitStats:
+    """Message counts of one vhost's queues from the management API (refreshed every ~5 s)."""
+
+    def __init__(self, vhost: OwnVhost):
+        self.vhost = vhost
+
+    def published(self, queue: str) -> int | None:
+        try:
+            response = requests.get(f"{self.vhost.api}/queues/{self.vhost.name}/{queue}", auth=self.vhost.auth,
+                                    timeout=10)
+            response.raise_for_status()
+            return response.json().get("message_stats", {}).get("publish", 0)
+        except (requests.RequestException, ValueError):
+            return None
+
+    def consumers(self, queue: str) -> int | None:
+        try:
+            response = requests.get(f"{self.vhost.api}/queues/{self.vhost.name}/{queue}", auth=self.vhost.auth,
+                                    timeout=10)
+            return response.json().get("consumers")
+        except (requests.RequestException, ValueError):
+            return None
+
+    def broker_version(self) -> str:
+        try:
+            return requests.get(f"{self.vhost.api}/overview", auth=self.vhost.auth, timeout=10).json()["rabbitmq_version"]
+        except (requests.RequestException, ValueError, KeyError):
+            return "unknown"
+
+
+STATS_INTERVAL = 5.5  # the management plugin's statistics come every 5 s
+
+
+def token_checks(paths: Paths, stats: RabbitStats, clients: int, seconds: float) -> dict:
+    """Authenticated reads that never call accounts themselves: every message on accounts' RPC
+    queue meanwhile is a token check the gateway's cache did not answer."""
+    time.sleep(STATS_INTERVAL)
+    before = stats.published("rpc-accounts")
+    figures = [measure(f"{name} (token check count)", request, clients, seconds)
+               for name, request in (("order detail", paths.order_detail), ("thread list", paths.thread_list))]
+    time.sleep(STATS_INTERVAL)
+    after = stats.published("rpc-accounts")
+    requests_made = sum(f.requests for f in figures)
+    elapsed = sum(f.seconds for f in figures)
+    result = {"clients": clients, "requests": requests_made, "seconds": round(elapsed, 1),
+              "tokens": clients, "cache_seconds": 1.0}
+    if before is None or after is None:
+        result.update(verified=False, note="RabbitMQ management API not reachable")
+        return result
+    checks = after - before
+    # One check per token per cache period at most (plus one per token for a period boundary).
+    bound = clients * (int(elapsed / 1.0) + 2 * len(figures))
+    result.update(verified=True, token_checks=checks, per_request=round(checks / max(1, requests_made), 4),
+                  bound=bound, met=checks <= bound)
+    return result
+
+
+def memory_and_cpu(stack: Stack) -> dict:
+    import psutil
+
+    found = {}
+    for name, processes in sorted(stack.service_processes().items()):
+        for index, process in enumerate(processes):
+            try:
+                with process.oneshot():
+                    rss = process.memory_info().rss
+                    cpu = process.cpu_times()
+            except psutil.Error:
+                continue
+            key = name if index == 0 else f"{name} #{index + 1}"
+            found[key] = {"pid": process.pid, "rss_mb": round(rss / 2**20, 1),
+                          "cpu_seconds": round(cpu.user + cpu.system, 1)}
+    return found
+
+
+def run_level(paths: Paths, probe: WindowProbe, clients: int, plan: Plan, log) -> list[Figure]:
+    rows = [(FLOOR_LIVE, paths.live), (FLOOR_PING, paths.ping), (FLOOR_READ, paths.indexed_read),
+            ("login", paths.login), ("catalog search", paths.search), ("product page", paths.product_page),
+            ("cart add", paths.cart_add), ("checkout", paths.checkout), ("order list", paths.order_list),
+            ("order detail", paths.order_detail), ("RMA create", paths.rma_create), ("thread list", paths.thread_list),
+            (EVENT, probe)]
+    figures = []
+    for name, request in rows:
+        if plan.warmup and request is not paths.checkout:
+            measure(name, request, clients, plan.warmup)
+        figure = measure(name, request, clients, plan.seconds)
+        log(f"  {clients:>3} clients  {name:40} {figure.rps:>8} req/s  p50 {figure.p50_ms:>7} ms  "
+            f"p99 {figure.p99_ms:>7} ms  errors {figure.errors}")
+        figures.append(figure)
+    return figures
+
+
+def scale_out(stack: Stack, paths: Paths, stats: RabbitStats, plan: Plan, log) -> dict:
+    """The hottest service twice: a second process consuming from the same RPC queue."""
+    extra = stack.start_instance(HOTTEST)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and (stats.consumers(f"rpc-{HOTTEST}") or 0) < 2:
+        time.sleep(0.5)
+    consumers = stats.consumers(f"rpc-{HOTTEST}")
+    figures = []
+    try:
+        for clients in plan.scale_out_clients:
+            for name, request in ((FLOOR_READ, paths.indexed_read), ("catalog search", paths.search),
+                                  ("product page", paths.product_page)):
+                if plan.warmup:
+                    measure(name, request, clients, plan.warmup)
+                figure = measure(name, request, clients, plan.seconds)
+                log(f"  2x {HOTTEST}  {clients:>3} clients  {name:32} {figure.rps:>8} req/s  "
+                    f"p99 {figure.p99_ms:>7} ms")
+                figures.append(figure)
+    finally:
+        stack.stop_instance(extra)
+    return {"service": HOTTEST, "instances": 2, "consumers_seen": consumers, "figures": figures}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true", help="small data, 1 and 10 clients, short rows (~1 minute)")
+    parser.add_argument("--seconds", type=float, help="override the duration of each row")
+    parser.add_argument("--clients", type=int, nargs="+", help="override the concurrency levels")
+    parser.add_argument("--docs", action=argparse.BooleanOptionalAction, default=None,
+                        help="rewrite docs/performance.md and the plot (default: on for the full run only)")
+    parser.add_argument("--no-scale-out", action="store_true", help="skip the second instance of the hottest service")
+    args = parser.parse_args(argv)
+    plan = Plan.of(args.quick)
+    if args.seconds or args.clients:
+        plan = Plan(plan.mode, plan.scale, tuple(args.clients or plan.clients), args.seconds or plan.seconds,
+                    plan.warmup, plan.scale_out_clients)
+    write_docs = plan.mode == "full" if args.docs is None else args.docs
+    log = report.log
+    started = time.monotonic()
+    load_before = os.getloadavg()
+
+    vhost = OwnVhost()
+    with vhost as amqp_uri:
+        stack = Stack(keep_var=False)
+        os.environ["SPORTELLO_VAR_DIR"] = stack.var  # the data loader writes where the stack will read
+        from services.chassis.config import load_settings
+
+        log(f"bench ({plan.mode}): data into {stack.var}")
+        data = bench_data.load(load_settings(), plan.scale, log=log)
+        with stack:
+            log(f"bench: stack up at {stack.url} after {time.monotonic() - started:.0f}s")
+            tokens = login_all(stack.url, data.customers)
+            paths = Paths(stack.url, data, tokens, query_mix(stack.url))
+            stats = RabbitStats(vhost)
+            probe = WindowProbe(Path(stack.var) / "returns.sqlite3", amqp_uri, data.customers[0].id)
+            figures = []
+            auth = None
+            try:
+                for clients in plan.clients:
+                    figures += run_level(paths, probe, clients, plan, log)
+                    if clients == 10:
+                        auth = token_checks(paths, stats, clients, plan.seconds)
+                        log(f"  token checks: {auth}")
+            finally:
+                probe.close()
+            processes = memory_and_cpu(stack)
+            scaled = None if args.no_scale_out else scale_out(stack, paths, stats, plan, log)
+            versions = report.versions(stats.broker_version())
+    run = report.Run(mode=plan.mode, scale=plan.scale, seconds_per_row=plan.seconds, clients=plan.clients,
+                     figures=figures, auth=auth, processes=processes, scale_out=scaled, versions=versions,
+                     data_seconds=data.seconds, load_before=load_before, load_after=os.getloadavg(),
+                     wall_seconds=time.monotonic() - started)
+    report.emit(run, write_docs=write_docs)
+    return 0
+
