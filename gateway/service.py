@@ -9,12 +9,13 @@ from gateway.routes.catalog import CatalogRoutes
 from gateway.routes.health import HealthRoutes
 from gateway.routes.messages import MessageRoutes
 from gateway.routes.orders import CartRoutes, OrderRoutes, QuoteRoutes
+from gateway.routes.portal import PortalRoutes
 from gateway.routes.returns import ReturnRoutes
 from services.chassis.observability import RequestContext
 
 
 class GatewayService(HealthRoutes, AuthRoutes, AccountsRoutes, CatalogRoutes, CartRoutes, OrderRoutes,
-                     QuoteRoutes, MessageRoutes, ReturnRoutes):
+                     QuoteRoutes, MessageRoutes, ReturnRoutes, PortalRoutes):
     name = "gateway"
 
     config = Config()
