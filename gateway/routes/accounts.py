@@ -5,9 +5,9 @@ from services.chassis.rpc import call
 
 class AccountsRoutes:
     @route("POST", "/api/v1/accounts", body=schemas.Registration, response=schemas.Customer, status=201,
-           summary="Register a private or business customer", tags=("accounts",), problem_statuses=(409,))
+           summary="Register a private or business customer", tags=("accounts",), problem_statuses=(409, 429))
     def register(self, request, body):
-        return call(self.accounts, "register", body)
+        return call(self.accounts, "register", body, client_address=request.remote_addr)
 
     # -- the caller's own data ------------------------------------------------------
     @route("GET", "/api/v1/me", auth="user", response=schemas.Customer, summary="My profile", tags=("profile",))

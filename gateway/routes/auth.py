@@ -18,9 +18,10 @@ class AuthRoutes:
         self.auth.forget()
 
     @route("POST", "/api/v1/auth/password-reset", body=schemas.PasswordResetRequest, response=Accepted, status=202,
-           summary="Send a reset link by e-mail or SMS (the answer is the same either way)", tags=("auth",))
+           summary="Send a reset link by e-mail or SMS (the answer is the same either way)", tags=("auth",),
+           problem_statuses=(429,))
     def request_password_reset(self, request, body):
-        call(self.accounts, "request_password_reset", body)
+        call(self.accounts, "request_password_reset", body, client_address=request.remote_addr)
         return RESET_ACCEPTED
 
     @route("POST", "/api/v1/auth/password-reset/confirm", body=schemas.PasswordResetConfirm, status=204,

@@ -11,13 +11,14 @@ from services.messaging import schemas
 
 THREAD = (404,)
 WRITE = (404, 409)
+POSTED = (429,)  # a customer's messages are rate limited
 
 
 class MessageRoutes:
     # -- the customer's desk ---------------------------------------------------------------
     @route("POST", "/api/v1/messages", auth="customer", body=schemas.NewThread, response=schemas.ThreadDetail,
            status=201, summary="Write to the shop: opens a thread (or continues an order's open thread)",
-           tags=("messages",), problem_statuses=(404,))
+           tags=("messages",), problem_statuses=(404, *POSTED))
     def open_thread(self, request, body):
         return call(self.messaging, "open_thread", body)
 
@@ -33,7 +34,7 @@ class MessageRoutes:
 
     @route("POST", "/api/v1/messages/<thread_id>", auth="customer", body=schemas.NewMessage,
            response=schemas.ThreadDetail, status=201, summary="Reply in one of my threads", tags=("messages",),
-           problem_statuses=WRITE)
+           problem_statuses=WRITE + POSTED)
     def reply_in_thread(self, request, thread_id, body):
         return call(self.messaging, "reply", thread_id, body)
 
@@ -45,7 +46,7 @@ class MessageRoutes:
 
     @route("POST", "/api/v1/orders/<number>/messages", auth="customer", body=schemas.NewMessage,
            response=schemas.ThreadDetail, status=201, summary="Write about an order (its thread opens on the "
-           "first message)", tags=("messages", "orders"), problem_statuses=THREAD)
+           "first message)", tags=("messages", "orders"), problem_statuses=THREAD + POSTED)
     def write_about_order(self, request, number, body):
         return call(self.messaging, "write_about_order", number, body)
 
@@ -57,7 +58,7 @@ class MessageRoutes:
 
     @route("POST", "/api/v1/returns/<number>/messages", auth="customer", body=schemas.NewMessage,
            response=schemas.ThreadDetail, status=201, summary="Write about a return (its thread opens on the "
-           "first message)", tags=("messages", "returns"), problem_statuses=THREAD)
+           "first message)", tags=("messages", "returns"), problem_statuses=THREAD + POSTED)
     def write_about_rma(self, request, number, body):
         return call(self.messaging, "write_about_rma", number, body)
 

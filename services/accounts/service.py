@@ -3,7 +3,8 @@ from nameko.dependency_providers import Config
 
 from services.accounts import schemas
 from services.accounts.dependencies import Passwords, accounts_database
-from services.accounts.usecases import authentication, company, profile, registration
+from services.accounts.domain.policies import RateLimits
+from services.accounts.usecases import authentication, company, limits, profile, registration
 from services.chassis.auth import Caller
 from services.chassis.clock import Clock
 from services.chassis.rpc import rpc
@@ -19,10 +20,15 @@ class AccountsService(ServiceBase):
     caller = Caller()
     config = Config()
 
+    @property
+    def rate_limits(self) -> RateLimits:
+        return RateLimits.from_config(self.config)
+
     # -- registration and sessions -------------------------------------------------
     @rpc(sensitive_arguments=("payload.password",))
-    def register(self, payload):
+    def register(self, payload, client_address=None):
         command = schemas.Registration().load(payload)
+        limits.count_registration(self.db, client_address, self.rate_limits, self.clock)
         customer = registration.register_customer(self.db, command, self.passwords, self.clock,
                                                   self.config.get("REQUIRE_RESALE_DECLARATION", False))
         return schemas.Customer().dump(customer)
@@ -43,8 +49,9 @@ class AccountsService(ServiceBase):
         authentication.logout(self.db, token, self.clock)
 
     @rpc
-    def request_password_reset(self, payload):
+    def request_password_reset(self, payload, client_address=None):
         command = schemas.PasswordResetRequest().load(payload)
+        limits.count_reset_request(self.db, command, client_address, self.rate_limits, self.clock)
         authentication.request_password_reset(self.db, command, self.clock, self.config["PUBLIC_BASE_URL"])
 
     @rpc(sensitive_arguments=("payload.token", "payload.password"))

@@ -9,13 +9,14 @@ from nameko.extensions import DependencyProvider
 from services.chassis.config import load_settings
 from services.chassis.database import Database
 from services.chassis.rpc import ServiceRpc
+from services.chassis.throttling import ThrottleRule
 from services.messaging.adapters import orm
 from services.messaging.adapters.lookups import AccountsClient, OrdersClient, ReturnsClient
 from services.messaging.adapters.mail import DEFAULT_MAIL_FROM, FileMailer, SmtpMailer
 from services.messaging.adapters.sms import FileSms
 from services.messaging.adapters.transport import Transport
 from services.messaging.delivery import NotificationSender
-from services.messaging.domain.policies import BODY_MAX_CHARS, FIRST_RESPONSE_HOURS
+from services.messaging.domain.policies import BODY_MAX_CHARS, FIRST_RESPONSE_HOURS, POSTING_LIMIT
 from services.messaging.schemas import EVENT_SCHEMAS
 
 DEFAULT_STAFF_EMAIL = "desk@sportello.local"
@@ -30,6 +31,8 @@ class MessagingSettings:
     staff_language: str = "en"
     max_chars: int = BODY_MAX_CHARS
     response_hours: int = FIRST_RESPONSE_HOURS  # the desk's promise (DESIGN.md); a field so tests can vary it
+    # Messages a customer may post (new threads and replies, on every channel) per window.
+    posting_limit: ThrottleRule = POSTING_LIMIT
 
     @classmethod
     def from_config(cls, config: dict) -> "MessagingSettings":
@@ -39,7 +42,9 @@ class MessagingSettings:
         return cls(public_base_url=config.get("PUBLIC_BASE_URL") or "http://127.0.0.1:8000",
                    staff_email=config.get("STAFF_NOTIFICATIONS_EMAIL") or DEFAULT_STAFF_EMAIL,
                    staff_language=config.get("STAFF_NOTIFICATIONS_LANGUAGE") or "en",
-                   max_chars=max_chars)
+                   max_chars=max_chars,
+                   posting_limit=ThrottleRule.from_config(
+                       (config.get("RATE_LIMITS") or {}).get("messages_per_customer"), POSTING_LIMIT))
 
 
 class Settings(DependencyProvider):

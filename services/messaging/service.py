@@ -9,7 +9,7 @@ from services.messaging.adapters.lookups import References
 from services.messaging.dependencies import Accounts, Orders, Returns, Settings, messaging_database
 from services.messaging.return_events import (RefundRequested, ReplacementRequested, RmaClosed, RmaCreated,
                                               RmaReceived, RmaReviewed)
-from services.messaging.usecases import account_mail, desk, order_mail, privacy, return_mail, staff_desk
+from services.messaging.usecases import account_mail, desk, limits, order_mail, privacy, return_mail, staff_desk
 
 
 class MessagingService(ServiceBase):
@@ -32,6 +32,7 @@ class MessagingService(ServiceBase):
     @rpc
     def open_thread(self, payload):
         command = schemas.NewThread().load(payload)
+        limits.count_posting(self.db, self.caller.require(), self.settings.posting_limit, self.clock)
         thread = desk.open_thread(self.db, self.caller.require(), command, self.accounts, self.refs,
                                   self.settings, self.clock)
         return schemas.ThreadDetail().dump(thread)
@@ -48,6 +49,7 @@ class MessagingService(ServiceBase):
     @rpc
     def reply(self, thread_id, payload):
         command = schemas.NewMessage().load(payload)
+        limits.count_posting(self.db, self.caller.require(), self.settings.posting_limit, self.clock)
         thread = desk.reply(self.db, self.caller.require(), thread_id, command, self.accounts, self.settings,
                             self.clock)
         return schemas.ThreadDetail().dump(thread)
@@ -59,6 +61,7 @@ class MessagingService(ServiceBase):
     @rpc
     def write_about_order(self, number, payload):
         command = schemas.NewMessage().load(payload)
+        limits.count_posting(self.db, self.caller.require(), self.settings.posting_limit, self.clock)
         thread = desk.write_about_order(self.db, self.caller.require(), number, command, self.accounts,
                                         self.refs, self.settings, self.clock)
         return schemas.ThreadDetail().dump(thread)
@@ -70,6 +73,7 @@ class MessagingService(ServiceBase):
     @rpc
     def write_about_rma(self, number, payload):
         command = schemas.NewMessage().load(payload)
+        limits.count_posting(self.db, self.caller.require(), self.settings.posting_limit, self.clock)
         thread = desk.write_about_rma(self.db, self.caller.require(), number, command, self.accounts,
                                       self.refs, self.settings, self.clock)
         return schemas.ThreadDetail().dump(thread)

@@ -5,6 +5,7 @@ from sqlalchemy.orm import registry
 from services.accounts.domain.model import BillingProfile, Company, Customer, OneTimeToken, Session
 from services.accounts.domain.policies import Throttle
 from services.chassis.tables import UtcDateTime
+from services.chassis.throttling import throttle_table
 
 metadata = MetaData()
 mapper_registry = registry(metadata=metadata)
@@ -78,13 +79,8 @@ billing_profiles = Table(
     Column("updated_at", UtcDateTime, nullable=False),
 )
 
-login_throttles = Table(
-    "login_throttles", metadata,
-    Column("key", String(300), primary_key=True),
-    Column("failures", Integer, nullable=False),
-    Column("window_started_at", UtcDateTime, nullable=True),
-    Column("locked_until", UtcDateTime, nullable=True),
-)
+# Failed logins, reset requests and registrations alike (the chassis throttle columns).
+login_throttles = throttle_table(metadata, "login_throttles")
 
 mapper_registry.map_imperatively(Company, companies)
 mapper_registry.map_imperatively(Customer, customers)

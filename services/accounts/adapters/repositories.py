@@ -8,6 +8,7 @@ from sqlalchemy import exists, func, select, update
 from services.accounts.domain.model import (BillingProfile, Company, Customer, OneTimeToken, Session,
                                             normalise_email, normalise_tax_id)
 from services.accounts.domain.policies import Throttle, token_digest
+from services.chassis.throttling import Throttles as ChassisThrottles
 from services.chassis.tables import next_counter
 
 
@@ -124,13 +125,6 @@ class Billing:
         self.session.add(profile)
 
 
-class Throttles:
+class Throttles(ChassisThrottles):
     def __init__(self, session):
-        self.session = session
-
-    def get(self, key: str) -> Throttle:
-        throttle = self.session.get(Throttle, key)
-        if throttle is None:
-            throttle = Throttle(key)
-            self.session.add(throttle)
-        return throttle
+        super().__init__(session, Throttle)

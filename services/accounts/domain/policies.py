@@ -1,4 +1,4 @@
-"""Accounts rules as pure functions: passwords, tokens, login throttling."""
+"""Accounts rules as pure functions: passwords, tokens, login throttling and rate limits."""
 from __future__ import annotations
 
 import hashlib
@@ -7,6 +7,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from zxcvbn import zxcvbn
+
+from services.chassis.throttling import Throttle as ChassisThrottle
+from services.chassis.throttling import ThrottleRule
 
 PASSWORD_MIN, PASSWORD_MAX = 12, 128
 MIN_PASSWORD_SCORE = 3  # zxcvbn 0..4; below 3 are common or easily guessed passwords
@@ -34,41 +37,28 @@ def token_digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-@dataclass(frozen=True)
-class ThrottleRule:
-    max_failures: int
-    window: timedelta
-    lockout: timedelta
-
-
 # Per typed identifier (the same for existing and unknown accounts, so the
-# limit reveals nothing) and per client address.
-ACCOUNT_RULE = ThrottleRule(max_failures=5, window=timedelta(minutes=15), lockout=timedelta(minutes=15))
-ADDRESS_RULE = ThrottleRule(max_failures=20, window=timedelta(minutes=15), lockout=timedelta(minutes=15))
+# limit reveals nothing) and per client address. Failures only count for logins.
+ACCOUNT_RULE = ThrottleRule(max_attempts=5, window=timedelta(minutes=15), lockout=timedelta(minutes=15))
+ADDRESS_RULE = ThrottleRule(max_attempts=20, window=timedelta(minutes=15), lockout=timedelta(minutes=15))
 
 
-class Throttle:
-    """Failed attempts for one key within a window; locked after too many."""
+class Throttle(ChassisThrottle):
+    """Accounts' throttles (failed logins, reset requests, registrations): rows of ``login_throttles``."""
 
-    def __init__(self, key: str, failures: int = 0, window_started_at: datetime | None = None,
-                 locked_until: datetime | None = None):
-        self.key = key
-        self.failures = failures
-        self.window_started_at = window_started_at
-        self.locked_until = locked_until
 
-    def retry_after(self, now: datetime) -> int:
-        """Seconds until another attempt is allowed (0: allowed now)."""
-        if self.locked_until and self.locked_until > now:
-            return max(1, int((self.locked_until - now).total_seconds() + 0.999))
-        return 0
+@dataclass(frozen=True)
+class RateLimits:
+    """Every attempt counts. Reset links per target and per client (a mailbox cannot be flooded,
+    addresses cannot be probed in bulk); registrations per client (no account farming)."""
 
-    def fail(self, rule: ThrottleRule, now: datetime) -> None:
-        if self.window_started_at is None or now - self.window_started_at > rule.window:
-            self.window_started_at, self.failures = now, 0
-        self.failures += 1
-        if self.failures >= rule.max_failures:
-            self.locked_until = now + rule.lockout
+    reset_per_target: ThrottleRule = ThrottleRule.per(3, 15 * 60)
+    reset_per_address: ThrottleRule = ThrottleRule.per(10, 15 * 60)
+    registration_per_address: ThrottleRule = ThrottleRule.per(50, 60 * 60)
 
-    def clear(self) -> None:
-        self.failures, self.window_started_at, self.locked_until = 0, None, None
+    @classmethod
+    def from_config(cls, config: dict) -> "RateLimits":
+        """From the ``RATE_LIMITS`` config section, e.g. ``{"registration_per_address": {"max_attempts": 5}}``."""
+        section, defaults = config.get("RATE_LIMITS") or {}, cls()
+        return cls(**{name: ThrottleRule.from_config(section.get(name), getattr(defaults, name))
+                      for name in cls.__dataclass_fields__})

@@ -9,6 +9,7 @@ from services.accounts.domain.errors import InvalidCredentials, SessionInvalid, 
 from services.accounts.domain.model import Customer, OneTimeToken, Session
 from services.accounts.usecases.registration import check_password
 from services.chassis.auth import Identity
+from services.chassis.throttling import retry_after
 
 
 def login(uow, identifier: str, password: str, client_address: str | None, hasher, clock):
@@ -18,7 +19,7 @@ def login(uow, identifier: str, password: str, client_address: str | None, hashe
     keyed = [(throttles.get(f"login:{identifier.strip().lower()}"), policies.ACCOUNT_RULE)]
     if client_address:
         keyed.append((throttles.get(f"address:{client_address}"), policies.ADDRESS_RULE))
-    wait = max(throttle.retry_after(now) for throttle, _ in keyed)
+    wait = retry_after(keyed, now)
     if wait:
         uow.rollback()
         raise TooManyAttempts("Try again later.", extra={"retry_after": wait})

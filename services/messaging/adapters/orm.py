@@ -7,7 +7,9 @@ from sqlalchemy import (
 from sqlalchemy.orm import registry, relationship
 
 from services.chassis.tables import UtcDateTime
+from services.chassis.throttling import throttle_table
 from services.messaging.domain.model import Notification
+from services.messaging.domain.policies import PostingThrottle
 from services.messaging.domain.threads import Message, Thread
 
 metadata = MetaData()
@@ -116,7 +118,10 @@ known_orders = Table(
     Index("ix_known_orders_customer", "customer_id"),
 )
 
+throttles = throttle_table(metadata, "throttles")
+
 mapper_registry.map_imperatively(Notification, notifications)
+mapper_registry.map_imperatively(PostingThrottle, throttles)
 mapper_registry.map_imperatively(Message, thread_messages)
 mapper_registry.map_imperatively(Thread, threads, properties={
     "messages": relationship(Message, order_by=thread_messages.c.position, cascade="all, delete-orphan"),

@@ -1,5 +1,5 @@
 """Messaging's domain errors (each subclasses a chassis category; the gateway maps categories to HTTP)."""
-from services.chassis.errors import Conflict, Forbidden, Invalid, NotFound
+from services.chassis.errors import Conflict, Forbidden, Invalid, NotFound, RateLimited
 
 
 class ThreadNotFound(NotFound):
@@ -20,3 +20,8 @@ class MessageInvalid(Invalid):
 class CustomersOnly(Forbidden):
     problem = "customers-only"
     title = "Only customers write to the desk from the customer area."
+
+
+class TooManyMessages(RateLimited):
+    problem = "too-many-messages"
+    title = "Too many messages in a short time. Try again later."

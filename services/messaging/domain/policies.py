@@ -28,9 +28,18 @@ from __future__ import annotations
 import unicodedata
 from datetime import datetime, timedelta
 
+from services.chassis.throttling import Throttle, ThrottleRule
+
 SUBJECT_LENGTH = 100
 BODY_MAX_CHARS = 10_000  # the default; a setting may lower it (never raise: the wire contract caps it)
 FIRST_RESPONSE_HOURS = 48
+# A customer may post this many messages (new threads and replies together) per window;
+# more is a script or a flood, and every message alerts the staff desk.
+POSTING_LIMIT = ThrottleRule.per(30, 10 * 60)
+
+
+class PostingThrottle(Throttle):
+    """Messages posted per customer: rows of ``throttles`` (the chassis throttle)."""
 
 ZWJ = "\u200d"
 # C0 controls, DEL and C1 controls, except tab, line feed and carriage return,

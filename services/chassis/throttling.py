@@ -1,0 +1,132 @@
+"""Throttles: attempts per key within a window, refused for a while after too many (429 + Retry-After).
+
+One mechanism for every per-client limit in Sportello: failed logins, password-reset
+requests and registrations (accounts), messages posted by a customer (messaging). The
+state is one row per key in the service's own database -- a table made with
+:func:`throttle_table`, mapped to a subclass of :class:`Throttle` -- so every instance of a
+service shares it and a restart forgets nothing.
+
+Two ways to count:
+
+* :func:`spend` -- every attempt counts (rate limits). It commits the count in its own
+  transaction before the guarded work runs, so a request that then fails still counted.
+* ``throttle.fail(rule, now)`` -- only failures count (login), as accounts does it.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Iterable
+
+from sqlalchemy import Column, Integer, MetaData, String, Table
+from sqlalchemy.exc import IntegrityError
+
+from services.chassis.errors import RateLimited
+from services.chassis.tables import UtcDateTime
+
+
+@dataclass(frozen=True)
+class ThrottleRule:
+    """At most ``max_attempts`` within ``window``; then nothing more until ``lockout`` has passed."""
+
+    max_attempts: int
+    window: timedelta
+    lockout: timedelta
+
+    @property
+    def max_failures(self) -> int:  # the name when only failures count (logins)
+        return self.max_attempts
+
+    @classmethod
+    def per(cls, max_attempts: int, seconds: float) -> "ThrottleRule":
+        """A plain rate: ``max_attempts`` per ``seconds``, refused for the rest of that time."""
+        return cls(max_attempts, timedelta(seconds=seconds), timedelta(seconds=seconds))
+
+    @classmethod
+    def from_config(cls, value: dict | None, default: "ThrottleRule") -> "ThrottleRule":
+        """From a config entry such as ``{"max_attempts": 5, "window_seconds": 900}`` (lockout: the window)."""
+        if not value:
+            return default
+        window = float(value.get("window_seconds", default.window.total_seconds()))
+        return cls(int(value.get("max_attempts", default.max_attempts)), timedelta(seconds=window),
+                   timedelta(seconds=float(value.get("lockout_seconds", window))))
+
+
+class Throttle:
+    """Attempts for one key within the current window; locked after too many."""
+
+    def __init__(self, key: str, failures: int = 0, window_started_at: datetime | None = None,
+                 locked_until: datetime | None = None):
+        self.key = key
+        self.failures = failures  # attempts counted in the window (the column predates rate limits)
+        self.window_started_at = window_started_at
+        self.locked_until = locked_until
+
+    def retry_after(self, now: datetime) -> int:
+        """Seconds until another attempt is allowed (0: allowed now)."""
+        if self.locked_until and self.locked_until > now:
+            return max(1, int((self.locked_until - now).total_seconds() + 0.999))
+        return 0
+
+    def count(self, rule: ThrottleRule, now: datetime) -> None:
+        if self.window_started_at is None or now - self.window_started_at > rule.window:
+            self.window_started_at, self.failures = now, 0
+        self.failures += 1
+        if self.failures >= rule.max_attempts:
+            self.locked_until = now + rule.lockout
+
+    fail = count  # for limits that count failures only
+
+    def clear(self) -> None:
+        self.failures, self.window_started_at, self.locked_until = 0, None, None
+
+
+def throttle_table(metadata: MetaData, name: str = "throttles") -> Table:
+    """The table a service keeps its throttles in (its migration creates the same columns)."""
+    return Table(
+        name, metadata,
+        Column("key", String(300), primary_key=True),
+        Column("failures", Integer, nullable=False),
+        Column("window_started_at", UtcDateTime, nullable=True),
+        Column("locked_until", UtcDateTime, nullable=True),
+    )
+
+
+class Throttles:
+    """The throttle rows of one service (``model``: its mapped subclass of :class:`Throttle`)."""
+
+    def __init__(self, session, model: type[Throttle]):
+        self.session = session
+        self.model = model
+
+    def get(self, key: str) -> Throttle:
+        throttle = self.session.get(self.model, key)
+        if throttle is None:
+            throttle = self.model(key)
+            self.session.add(throttle)
+        return throttle
+
+
+def retry_after(keyed: Iterable[tuple[Throttle, ThrottleRule]], now: datetime) -> int:
+    return max((throttle.retry_after(now) for throttle, _ in keyed), default=0)
+
+
+def spend(uow, model: type[Throttle], limits: Iterable[tuple[str, ThrottleRule]], now: datetime,
+          error: type[RateLimited] = RateLimited) -> None:
+    """Count one attempt against each key and commit it, or raise ``error`` (429) while one is locked.
+
+    Runs before the work it guards, in a transaction of its own: a request refused later
+    (a taken e-mail, an unknown address) still used up its attempt.
+    """
+    throttles = Throttles(uow.session, model)
+    keyed = [(throttles.get(key[:300]), rule) for key, rule in limits]
+    wait = retry_after(keyed, now)
+    if wait:
+        uow.rollback()
+        raise error("Too many requests. Try again later.", extra={"retry_after": wait})
+    for throttle, rule in keyed:
+        throttle.count(rule, now)
+    try:
+        uow.commit()
+    except IntegrityError:  # a concurrent first attempt created the same row; let this one through
+        uow.rollback()

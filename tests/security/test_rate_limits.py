@@ -1,0 +1,94 @@
+"""Per-client rate limits: 429 with Retry-After on reset links, registrations, messages (and logins).
+
+One mechanism for all of them (services/chassis/throttling.py); the limits are lowered
+through the ``RATE_LIMITS`` config section so that a test needs a handful of requests.
+"""
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from services.chassis.throttling import Throttle, ThrottleRule
+from tests.accounts.conftest import Accounts
+from tests.catalog.harness import assert_problem
+
+WINDOW = 600
+
+
+def limit(max_attempts):
+    return {"max_attempts": max_attempts, "window_seconds": WINDOW}
+
+
+@pytest.fixture
+def accounts(system, client, config):
+    config["RATE_LIMITS"] = {"reset_per_target": limit(2), "reset_per_address": limit(4),
+                             "registration_per_address": limit(3), "messages_per_customer": limit(3)}
+    system.start("accounts", "messaging", "gateway")
+    return Accounts(client, config)
+
+
+def assert_limited(response, problem, window=WINDOW):
+    assert_problem(response, 429, problem)
+    assert 0 < int(response.headers["Retry-After"]) <= window
+
+
+def test_reset_links_are_limited_per_target_and_per_client_alike_for_known_and_unknown(accounts, client):
+    accounts.register("anna@example.it")
+
+    def reset(email):
+        return client.post("/api/v1/auth/password-reset", json={"email": email})
+
+    assert [reset("anna@example.it").status_code for _ in range(2)] == [202, 202]
+    assert_limited(reset("Anna@Example.it"), "too-many-attempts")  # the same mailbox, however it is spelt
+    assert [reset("nobody@example.it").status_code for _ in range(2)] == [202, 202]
+    assert_limited(reset("nobody@example.it"), "too-many-attempts")  # unknown: the same answer, no oracle
+    # Four counted from this client: a fresh target is refused too.
+    assert_limited(reset("carla@example.it"), "too-many-attempts")
+
+
+def test_registrations_are_limited_per_client_whatever_their_outcome(accounts, client):
+    assert accounts.register("anna@example.it").status_code == 201
+    assert accounts.register("anna@example.it").status_code == 409  # refused, still counted
+    assert accounts.register("bruno@example.it").status_code == 201
+    assert_limited(accounts.register("carla@example.it"), "too-many-attempts")
+    assert accounts.login("carla@example.it").status_code == 401  # nothing was made
+
+
+def test_messages_are_limited_per_customer_across_threads_and_replies(accounts, client):
+    accounts.register("anna@example.it")
+    accounts.register("bruno@example.it", first_name="Bruno")
+    anna = accounts.as_user(accounts.token("anna@example.it"))
+    bruno = accounts.as_user(accounts.token("bruno@example.it"))
+    opened = client.post("/api/v1/messages", json={"body": "Hello"}, headers=anna)
+    assert opened.status_code == 201, opened.text
+    thread = opened.json()["id"]
+    assert client.post(f"/api/v1/messages/{thread}", json={"body": "Again"}, headers=anna).status_code == 201
+    assert client.post("/api/v1/messages", json={"body": "Third"}, headers=anna).status_code == 201
+    assert_limited(client.post(f"/api/v1/messages/{thread}", json={"body": "Fourth"}, headers=anna),
+                   "too-many-messages")
+    assert_limited(client.post("/api/v1/messages", json={"body": "Fifth"}, headers=anna), "too-many-messages")
+    read = client.get(f"/api/v1/messages/{thread}", headers=anna).json()
+    assert [m["body"] for m in read["messages"]] == ["Hello", "Again"]  # the refused ones were not written
+    assert client.post("/api/v1/messages", json={"body": "Mine"}, headers=bruno).status_code == 201  # per customer
+
+
+def test_logins_still_lock_after_failures_with_retry_after(accounts, client):
+    accounts.register("anna@example.it")
+    for _ in range(5):
+        assert accounts.login("anna@example.it", "wrong password 123").status_code == 401
+    assert_limited(accounts.login("anna@example.it"), "too-many-attempts", window=15 * 60)  # even the right password
+
+
+def test_a_rule_allows_max_attempts_per_window_then_refuses_until_the_lockout_ends():
+    rule = ThrottleRule.per(3, 60)
+    throttle, now = Throttle("k"), datetime(2026, 11, 22, tzinfo=timezone.utc)
+    for _ in range(3):
+        assert throttle.retry_after(now) == 0
+        throttle.count(rule, now)
+    assert throttle.retry_after(now) == 60
+    assert throttle.retry_after(now + timedelta(seconds=59.5)) == 1
+    later = now + timedelta(seconds=61)
+    assert throttle.retry_after(later) == 0
+    throttle.count(rule, later)  # a new window
+    assert throttle.failures == 1 and throttle.retry_after(later) == 0
+    assert ThrottleRule.from_config(None, rule) is rule
+    assert ThrottleRule.from_config({"max_attempts": 9}, rule) == ThrottleRule.per(9, 60)
