@@ -374,7 +374,7 @@ def main(argv: list[str] | None = None) -> int:
     probe = commands.add_parser(
         "probe", help="exit 0 while the named process in this container is alive (container probes)",
         description="Reads the heartbeat file `sportello serve NAME` touches every 2 s once its service has "
-                    "started (in $SPORTELLO_PROBE_DIR, default the temp dir); exits 1 when it is missing or "
+                    "started (in $SPORTELLO_PROBE_DIR, default <SPORTELLO_VAR_DIR>/probe); exits 1 when it is missing or "
                     "older than --max-age.")
     probe.add_argument("name", choices=("accounts", "catalog", "orders", "returns", "messaging", "gateway"),
                        help="the process started with `sportello serve NAME` in this container")

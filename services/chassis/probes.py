@@ -10,13 +10,14 @@ loop) or the container never finished starting: restart it, or keep traffic
 away until it is up. Broker and database outages do not fail the probe:
 restarting pods does not cure them, and nameko reconnects by itself.
 
-The file must be local to the pod (``SPORTELLO_PROBE_DIR``, default the system
-temp dir): on a volume shared by replicas one live pod would vouch for a dead one.
+The file must be local to the container or pod: on a volume shared by replicas one
+live pod would vouch for a dead one. docker-compose.yml and deploy/k8s set
+``SPORTELLO_PROBE_DIR=/tmp``; without it the file goes under ``<SPORTELLO_VAR_DIR>/probe``,
+so that several stacks on one development machine keep apart.
 """
 from __future__ import annotations
 
 import os
-import tempfile
 import time
 from pathlib import Path
 
@@ -24,7 +25,11 @@ DEFAULT_INTERVAL_SECONDS = 2.0
 
 
 def heartbeat_path(service: str, directory: str | None = None) -> Path:
-    directory = directory or os.environ.get("SPORTELLO_PROBE_DIR") or tempfile.gettempdir()
+    directory = directory or os.environ.get("SPORTELLO_PROBE_DIR", "").strip()
+    if not directory:
+        from services.chassis.config import load_settings
+
+        directory = load_settings().var_dir / "probe"
     return Path(directory) / f"sportello-{service}.heartbeat"
 
 
