@@ -136,10 +136,17 @@ def test_the_payload_schemas_are_what_the_marshmallow_schemas_generate_now(docum
     assert document == json.loads(json.dumps(build_document()))
 
 
-def test_the_cli_regenerates_the_file_byte_for_byte():
-    result = subprocess.run([sys.executable, "-m", "services.chassis.cli", "asyncapi", "--check", str(DOCUMENT)],
-                            capture_output=True, text=True, cwd=PROJECT_ROOT, timeout=120)
+def test_the_cli_regenerates_the_file_byte_for_byte(tmp_path):
+    def check(path):
+        return subprocess.run([sys.executable, "-m", "services.chassis.cli", "asyncapi", "--check", str(path)],
+                              capture_output=True, text=True, cwd=PROJECT_ROOT, timeout=120)
+
+    result = check(DOCUMENT)
     assert result.returncode == 0, result.stderr
+    edited = tmp_path / "asyncapi.yaml"
+    edited.write_text(DOCUMENT.read_text().replace("customer_erased", "customer_deleted"))
+    stale = check(edited)
+    assert stale.returncode == 1 and "out of date" in stale.stderr
 
 
 def test_money_is_documented_as_a_decimal_string(document):
