@@ -60,7 +60,10 @@ function parseHash() {
 }
 
 function navLink(href, text) {
-  const current = location.hash === href || (href !== '#/' && location.hash.startsWith(href + '/'));
+  const here = location.hash.split('?')[0];
+  const SUBPAGES = { '#/carts': ['#/cart/', '#/checkout/'], '#/orders': ['#/order/'], '#/returns': ['#/return/', '#/returns/'],
+    '#/messages': ['#/messages/'], '#/staff': ['#/staff/thread/'], '#/staff/returns': ['#/staff/return/'], '#/catalog': ['#/product/'] };
+  const current = here === href || (SUBPAGES[href] || []).some((prefix) => here.startsWith(prefix));
   return h('li', {}, h('a', { href, 'aria-current': current ? 'page' : null }, text));
 }
 

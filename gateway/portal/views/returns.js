@@ -72,7 +72,7 @@ export async function create({ args }) {
     });
     if (!chosen.length) throw new UserError(t('returns.pickLine'));
     // The API numbers lines by their place in the list sent; keep the form's numbering for errors.
-    const sent = { ...body, lines: chosen.map(({ _index, ...line }) => line) };
+    const sent = { ...body, order_number: orderNumber, lines: chosen.map(({ _index, ...line }) => line) };
     let rma;
     try {
       rma = await post('/returns', sent, { 'Idempotency-Key': idempotencyKey });

@@ -1,0 +1,45 @@
+"""The gateway serves the portal: content types, revalidation, the page's CSP, nothing outside gateway/portal."""
+import requests
+
+from gateway.openapi import build_spec
+from gateway.service import GatewayService
+from tests.portal.conftest import IMAGE_HOST, sqlite_suite_only
+
+pytestmark = sqlite_suite_only
+
+
+def test_the_portal_page_and_its_modules_are_served_with_types_etags_and_a_self_only_csp(shop):
+    base = shop.gateway_url
+    page = requests.get(f"{base}/", timeout=10)
+    assert page.status_code == 200
+    assert page.headers["Content-Type"] == "text/html; charset=utf-8"
+    assert '<script type="module" src="/portal/app.js"></script>' in page.text
+    csp = page.headers["Content-Security-Policy"]
+    assert "script-src 'self';" in csp and "style-src 'self';" in csp and "'unsafe-inline'" not in csp
+    assert f"img-src 'self' data: blob: {IMAGE_HOST};" in csp and "frame-ancestors 'none'" in csp
+    assert page.headers["Cache-Control"] == "no-cache" and page.headers["X-Content-Type-Options"] == "nosniff"
+
+    again = requests.get(f"{base}/", headers={"If-None-Match": page.headers["ETag"]}, timeout=10)
+    assert again.status_code == 304 and again.content == b""
+
+    for path, content_type in (("/portal/app.js", "text/javascript; charset=utf-8"),
+                               ("/portal/views/returns.js", "text/javascript; charset=utf-8"),
+                               ("/portal/styles.css", "text/css; charset=utf-8"),
+                               ("/portal/i18n/uk.json", "application/json; charset=utf-8"),
+                               ("/portal/favicon.svg", "image/svg+xml")):
+        response = requests.get(base + path, timeout=10)
+        assert response.status_code == 200, path
+        assert response.headers["Content-Type"] == content_type, path
+
+
+def test_nothing_outside_the_portal_folder_is_served(shop):
+    base = shop.gateway_url
+    for path in ("/portal/../routes/portal.py", "/portal/%2e%2e/service.py", "/portal/nope.js", "/portal/"):
+        response = requests.get(base + path, timeout=10)
+        assert response.status_code == 404, path
+        assert response.headers["Content-Type"] == "application/problem+json"
+
+
+def test_the_portal_is_not_an_api_operation():
+    paths = build_spec(GatewayService)["paths"]
+    assert "/" not in paths and not any(path.startswith("/portal") for path in paths)
