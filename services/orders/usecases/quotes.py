@@ -81,7 +81,11 @@ def accept_quote(uow, caller: Identity, number: str, clock):
 
 
 def decline_quote(uow, caller: Identity, number: str, clock) -> Quote:
+    """Like accepting: the representative who asked decides; colleagues only see the quote."""
+    ensure_may_buy(caller.company_id, caller.company_role)
     quote = get_quote(uow, caller, number, clock)
+    if quote.owner_id != caller.customer_id:
+        raise QuoteNotFound("No such quote.")
     quote.decline(clock().date())
     uow.commit()
     return quote
