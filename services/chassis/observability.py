@@ -13,6 +13,8 @@ import uuid
 
 from nameko.extensions import DependencyProvider
 
+from services.chassis.redaction import RedactSecrets
+
 # Under eventlet's monkey patching, threading.local is greenthread-local,
 # and each nameko worker runs in its own greenthread.
 _current = threading.local()
@@ -47,6 +49,7 @@ class RequestContext(DependencyProvider):
 def configure_logging(service: str, level: str = "INFO") -> None:
     handler = logging.StreamHandler()
     handler.addFilter(RequestIdFilter())
+    handler.addFilter(RedactSecrets())  # no token or password in any line, whoever logs it
     handler.setFormatter(
         logging.Formatter(
             f"%(asctime)s %(levelname)s {service} [%(request_id)s] %(name)s: %(message)s"
