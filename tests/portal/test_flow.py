@@ -5,35 +5,15 @@ opens a return with a photo; staff approve it; the customer downloads the label 
 confirms the shipment; customer and staff exchange messages. No console errors anywhere.
 """
 import re
-import time
 
 from playwright.sync_api import expect
 
 from tests.portal.conftest import STAFF_EMAIL, STAFF_PASSWORD, png, sqlite_suite_only
+from tests.portal.steps import log_in, main_nav, reload_until
 
 pytestmark = sqlite_suite_only
 
 CUSTOMER = {"first": "Giulia", "last": "Bianchi", "email": "giulia.bianchi@example.it", "password": "Portale-di-prova-2026"}
-
-
-def log_in(tab, identifier, password):
-    page = tab.open("/login")
-    page.get_by_label("E-mail or customer number").fill(identifier)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Log in").click()
-    expect(page.get_by_role("button", name="Log out")).to_be_visible()
-    return page
-
-
-def reload_until(page, locator, timeout=20.0):
-    """Events travel between services: reload until what they bring shows."""
-    deadline = time.monotonic() + timeout
-    while not locator.count():
-        assert time.monotonic() < deadline, f"{locator} did not show within {timeout}s"
-        time.sleep(0.5)
-        page.reload()
-        page.wait_for_selector("body[data-ready=true]")
-    return locator
 
 
 def test_register_buy_deliver_return_with_photo_approve_label_and_messages(tabs, tmp_path):
@@ -67,7 +47,7 @@ def test_register_buy_deliver_return_with_photo_approve_label_and_messages(tabs,
     expect(page.locator("#flash")).to_contain_text(f"{product_name} added")
     customer.screenshot("product")
 
-    page.get_by_role("link", name="Carts").click()
+    main_nav(page, "Carts").click()
     expect(page.get_by_role("cell", name="Active")).to_be_visible()
     page.locator("table a").first.click()
     expect(page.get_by_role("cell", name=product_name)).to_be_visible()
@@ -92,7 +72,7 @@ def test_register_buy_deliver_return_with_photo_approve_label_and_messages(tabs,
     # -- staff move the order along to delivered ----------------------------------------------
     desk = log_in(staff, STAFF_EMAIL, STAFF_PASSWORD)
     expect(desk.get_by_role("heading", name="Inbox", level=1)).to_be_visible()
-    desk.get_by_role("navigation", name="Main").get_by_role("link", name="Orders").click()
+    main_nav(desk, "Orders").click()
     for status, extra in (("Processing", {}), ("Shipped", {"Carrier": "BRT", "Tracking number": "BRT-123"}),
                           ("Delivered", {})):
         desk.get_by_text(f"Manage {order_number}").click()
@@ -105,7 +85,7 @@ def test_register_buy_deliver_return_with_photo_approve_label_and_messages(tabs,
     staff.screenshot("staff-orders")
 
     # -- the customer sees the delivery and opens a return with a photo -------------------------
-    page.get_by_role("link", name="Returns").click()
+    main_nav(page, "Returns").click()
     open_return = reload_until(page, page.get_by_role("link", name=f"Return items of {order_number}"))
     open_return.click()
     expect(page.get_by_role("heading", name=f"Return request for {order_number}")).to_be_visible()
@@ -135,7 +115,7 @@ def test_register_buy_deliver_return_with_photo_approve_label_and_messages(tabs,
     expect(page.locator(".chat li.customer")).to_contain_text("Is the photo enough for you?")
 
     # -- staff review the return: they see the photo, answer the message, approve ---------------
-    desk.get_by_role("navigation", name="Main").get_by_role("link", name="Returns").click()
+    main_nav(desk, "Returns").click()
     desk.get_by_role("link", name=rma_number).click()
     expect(desk.get_by_role("button", name="plate.png")).to_be_visible()
     staff.screenshot("staff-return")
@@ -144,7 +124,7 @@ def test_register_buy_deliver_return_with_photo_approve_label_and_messages(tabs,
     desk.get_by_role("button", name="Review").click()
     expect(desk.get_by_text("Approved", exact=True).first).to_be_visible()
 
-    desk.get_by_role("navigation", name="Main").get_by_role("link", name="Inbox").click()
+    main_nav(desk, "Inbox").click()
     thread = reload_until(desk, desk.get_by_role("link", name="Is the photo enough for you?"))
     staff.screenshot("staff-inbox")
     thread.click()
@@ -172,7 +152,7 @@ def test_register_buy_deliver_return_with_photo_approve_label_and_messages(tabs,
     expect(page.locator(".timeline")).to_contain_text("Shipped back")
 
     # -- the message desk: the conversation shows with the shop's answer -----------------------
-    page.get_by_role("link", name="Messages").click()
+    main_nav(page, "Messages").click()
     page.get_by_role("link", name="Is the photo enough for you?").click()
     expect(page.locator(".chat li.staff")).to_contain_text("the photo is clear")
 
