@@ -5,7 +5,7 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test test-postgresql lint broker postgresql asyncapi-schema bench bench-login bench-orders bench-catalog clean
+.PHONY: run test test-postgresql lint broker postgresql chromium asyncapi-schema bench bench-login bench-orders bench-catalog clean
 
 $(BIN)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -26,7 +26,10 @@ asyncapi-schema: $(ASYNCAPI_SCHEMA)
 run: $(BIN)/.installed broker  ## start the whole system (Ctrl-C stops it)
 	$(BIN)/sportello run
 
-test: $(BIN)/.installed broker $(ASYNCAPI_SCHEMA)  ## run the whole test suite (SQLite databases)
+chromium:  ## Debian's chromium for the portal's browser tests (tests/portal; never a browser download)
+	deploy/local/ensure-chromium.sh
+
+test: $(BIN)/.installed broker chromium $(ASYNCAPI_SCHEMA)  ## run the whole test suite (SQLite databases)
 	$(BIN)/lint-imports
 	$(BIN)/pytest $(PYTEST_ARGS)
 
