@@ -5,7 +5,7 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test test-postgresql lint broker postgresql chromium asyncapi-schema bench bench-login bench-orders bench-catalog clean
+.PHONY: run test test-postgresql security lint broker postgresql chromium asyncapi-schema bench bench-login bench-orders bench-catalog clean
 
 $(BIN)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -32,6 +32,10 @@ chromium:  ## Debian's chromium for the portal's browser tests (tests/portal; ne
 test: $(BIN)/.installed broker chromium $(ASYNCAPI_SCHEMA)  ## run the whole test suite (SQLite databases)
 	$(BIN)/lint-imports
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+security: $(BIN)/.installed  ## bandit (medium/high findings fail) and pip-audit of the installed virtualenv
+	$(BIN)/bandit -c pyproject.toml -r . --severity-level medium -q
+	$(BIN)/python -m tests.security.audit_dependencies
 
 postgresql:
 	deploy/local/ensure-postgresql.sh
