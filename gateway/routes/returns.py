@@ -9,7 +9,7 @@ import base64
 from werkzeug.wrappers import Response
 
 from gateway import problems
-from gateway.http import route
+from gateway.http import content_disposition, route
 from services.chassis.errors import Invalid
 from services.chassis.rpc import call
 from services.returns import schemas
@@ -21,7 +21,7 @@ DOWNLOAD_CSP = "default-src 'none'; sandbox"
 
 def download(file: dict) -> Response:
     return Response(base64.b64decode(file["data"]), content_type=file["content_type"], headers={
-        "Content-Disposition": f'attachment; filename="{file["filename"]}"', "Content-Security-Policy": DOWNLOAD_CSP})
+        "Content-Disposition": content_disposition(file["filename"]), "Content-Security-Policy": DOWNLOAD_CSP})
 
 
 def upload(request) -> dict:
@@ -89,7 +89,7 @@ class ReturnRoutes:
 
     @route("POST", "/api/v1/returns/<number>/attachments", auth="customer", response=schemas.AttachmentInfo,
            status=201, summary="Attach a photo (JPEG, PNG, WebP) or a PDF: multipart/form-data, field 'file'",
-           tags=TAGS, problem_statuses=(404, 409, 413, 415, 422), max_body_bytes=UPLOAD_MAX_BODY_BYTES)
+           tags=TAGS, problem_statuses=(404, 409, 413, 415, 422, 429), max_body_bytes=UPLOAD_MAX_BODY_BYTES)
     def add_attachment(self, request, number):
         return call(self.returns, "add_attachment", number, upload(request))
 

@@ -65,6 +65,10 @@ class Settings:
     return_convenience_kinds: tuple[str, ...] = ("private",)
     return_attachment_max_bytes: int = 5 * 1024 * 1024
     return_attachment_max_count: int = 10
+    # Per customer over all their returns within 24 hours, and the largest image (in pixels) accepted.
+    return_attachment_max_count_per_customer: int = 30
+    return_attachment_max_bytes_per_customer: int = 50 * 1024 * 1024
+    return_attachment_max_image_pixels: int = 40_000_000
     return_storage_dir: str = ""
     return_warehouse_address: tuple[str, ...] = ("Sportello Returns", "Via dell'Industria 10", "20141 Milano MI",
                                                  "Italy")
@@ -125,6 +129,10 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
                                        if k.strip()),
         return_attachment_max_bytes=int(get("RETURN_ATTACHMENT_MAX_BYTES", str(5 * 1024 * 1024))),
         return_attachment_max_count=int(get("RETURN_ATTACHMENT_MAX_COUNT", "10")),
+        return_attachment_max_count_per_customer=int(get("RETURN_ATTACHMENT_MAX_COUNT_PER_CUSTOMER", "30")),
+        return_attachment_max_bytes_per_customer=int(get("RETURN_ATTACHMENT_MAX_BYTES_PER_CUSTOMER",
+                                                         str(50 * 1024 * 1024))),
+        return_attachment_max_image_pixels=int(get("RETURN_ATTACHMENT_MAX_IMAGE_PIXELS", "40000000")),
         return_storage_dir=get("RETURN_STORAGE_DIR", str(var_dir / "returns")),
         return_warehouse_address=tuple(part.strip() for part in get(
             "RETURN_WAREHOUSE_ADDRESS", "Sportello Returns|Via dell'Industria 10|20141 Milano MI|Italy").split("|")),
@@ -199,6 +207,9 @@ def nameko_config(settings: Settings) -> dict:
             "convenience_kinds": list(settings.return_convenience_kinds),
             "attachment_max_bytes": settings.return_attachment_max_bytes,
             "attachment_max_count": settings.return_attachment_max_count,
+            "attachment_max_count_per_customer": settings.return_attachment_max_count_per_customer,
+            "attachment_max_bytes_per_customer": settings.return_attachment_max_bytes_per_customer,
+            "attachment_max_image_pixels": settings.return_attachment_max_image_pixels,
             "storage_dir": settings.return_storage_dir or str(settings.var_dir / "returns"),
             "warehouse_address": list(settings.return_warehouse_address),
         },

@@ -32,6 +32,9 @@ def policy_from_config(config: dict) -> ReturnPolicy:
         refund_due_hours=int(settings.get("refund_due_hours", defaults.refund_due_hours)),
         attachment_max_bytes=int(settings.get("attachment_max_bytes", defaults.attachment_max_bytes)),
         attachment_max_count=int(settings.get("attachment_max_count", defaults.attachment_max_count)),
+        **{name: int(settings.get(name, getattr(defaults, name))) for name in (
+            "attachment_max_count_per_customer", "attachment_max_bytes_per_customer",
+            "attachment_customer_window_hours", "attachment_max_image_pixels")},
         warehouse_address=tuple(settings.get("warehouse_address", defaults.warehouse_address)),
     )
 

@@ -24,6 +24,8 @@ def assert_secure(response):
     assert headers["X-Frame-Options"] == "DENY"
     assert "frame-ancestors 'none'" in headers["Content-Security-Policy"]
     assert "Access-Control-Allow-Origin" not in headers
+    assert response.status_code == 204 or headers.get("Content-Type")  # every body says what it is
+    assert "no-store" in headers["Cache-Control"]  # answers about someone are never cached on the way
 
 
 @pytest.fixture
@@ -83,9 +85,11 @@ def test_cors_answers_configured_origins_only(system, client):
     assert client.options("/api/v1/carts", headers=dict(ask, **{"Access-Control-Request-Method": "PUT"})
                           ).status_code == 405
     assert client.options("/api/v1/nothing", headers=ask).status_code == 404
-    # Prefix tricks are not the same origin.
-    tricky = client.get("/health/live", headers={"Origin": ALLOWED + ".evil.example"})
-    assert "Access-Control-Allow-Origin" not in tricky.headers
+    # Prefix tricks and the opaque "null" origin (sandboxed frames, file:) are not allowed origins.
+    for origin in (ALLOWED + ".evil.example", ALLOWED.replace("https", "http"), "null"):
+        tricky = client.get("/health/live", headers={"Origin": origin})
+        assert "Access-Control-Allow-Origin" not in tricky.headers
+        assert client.options("/api/v1/carts", headers=dict(ask, Origin=origin)).status_code == 403
 
     actual = client.get("/health/live", headers={"Origin": ALLOWED})
     assert actual.headers["Access-Control-Allow-Origin"] == ALLOWED

@@ -117,6 +117,7 @@ rma_attachments = Table(
     Column("uploaded_by", String(36), nullable=False),
     Column("uploaded_at", UtcDateTime, nullable=False),
     Index("ix_rma_attachments_rma", "rma_id"),
+    Index("ix_rma_attachments_uploader", "uploaded_by", "uploaded_at"),
 )
 
 mapper_registry.map_imperatively(DeliveredLine, delivered_lines)

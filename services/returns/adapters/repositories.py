@@ -1,12 +1,12 @@
 """Queries of the returns database."""
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timezone
 
 from sqlalchemy import and_, func, or_, select
 
 from services.chassis.tables import next_counter
-from services.returns.domain.model import Rma, RmaLine
+from services.returns.domain.model import Attachment, Rma, RmaLine
 from services.returns.domain.orders import DeliveredOrder
 from services.returns.domain.states import RELEASES_QUANTITY
 
@@ -99,3 +99,18 @@ class Rmas:
 
     def next_number(self, year: int) -> str:
         return f"RMA-{year}-{next_counter(self.session, f'rma-{year}'):06d}"
+
+
+class Attachments:
+    def __init__(self, session):
+        self.session = session
+
+    def uploaded_since(self, customer_id: str, since: datetime) -> tuple[int, int, datetime | None]:
+        """(files, bytes, the oldest upload's time) the customer uploaded since ``since``, on any return."""
+        count, total, oldest = self.session.execute(
+            select(func.count(Attachment.id), func.coalesce(func.sum(Attachment.size), 0), func.min(Attachment.uploaded_at))
+            .where(Attachment.uploaded_by == customer_id, Attachment.uploaded_at > since)
+        ).one()
+        if oldest is not None and oldest.tzinfo is None:  # SQLite's min() bypasses the column type
+            oldest = oldest.replace(tzinfo=timezone.utc)
+        return int(count), int(total), oldest

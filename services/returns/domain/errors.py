@@ -1,5 +1,5 @@
 """Returns' domain errors (each subclasses a chassis category; the gateway maps categories to HTTP)."""
-from services.chassis.errors import Conflict, Forbidden, Invalid, NotFound
+from services.chassis.errors import Conflict, Forbidden, Invalid, NotFound, RateLimited
 
 
 class OrderNotFound(NotFound):
@@ -71,3 +71,8 @@ class LabelNotAvailable(Conflict):
 class TooManyAttachments(Invalid):
     problem = "too-many-attachments"
     title = "This return has as many attachments as it may have."
+
+
+class AttachmentQuotaExceeded(RateLimited):
+    problem = "attachment-quota-exceeded"
+    title = "You have uploaded as many files as you may for now."

@@ -29,6 +29,12 @@ class ReturnPolicy:
     refund_due_hours: int = 48
     attachment_max_bytes: int = 5 * 1024 * 1024
     attachment_max_count: int = 10
+    # Per customer, over all their returns within a rolling window: no one fills the disk.
+    attachment_max_count_per_customer: int = 30
+    attachment_max_bytes_per_customer: int = 50 * 1024 * 1024
+    attachment_customer_window_hours: int = 24
+    # The largest image (width x height, as its header declares) staff may be asked to open.
+    attachment_max_image_pixels: int = 40_000_000
     warehouse_address: tuple[str, ...] = field(
         default=("Sportello Returns", "Via dell'Industria 10", "20141 Milano MI", "Italy"))
 

@@ -4,11 +4,13 @@ from __future__ import annotations
 import base64
 import binascii
 import hashlib
+from datetime import timedelta
 
 from services.chassis.auth import Identity
 from services.returns.adapters.label_pdf import label_pdf
-from services.returns.domain.errors import AttachmentNotFound, AttachmentRejected
-from services.returns.domain.files import safe_filename, sniff
+from services.returns.adapters.repositories import Attachments
+from services.returns.domain.errors import AttachmentNotFound, AttachmentQuotaExceeded, AttachmentRejected
+from services.returns.domain.files import image_size, safe_filename, sniff
 from services.returns.domain.model import Attachment
 from services.returns.usecases.access import acting_rma, staff_rma, visible_rma
 
@@ -28,7 +30,14 @@ def add_attachment(uow, caller: Identity, number: str, upload: dict, store, poli
         raise AttachmentRejected("Attach JPEG, PNG or WebP photos and PDF documents.",
                                  fields={"file": ["Not a JPEG, PNG, WebP or PDF file."]})
     content_type, extension = kind
+    size = image_size(data, content_type)
+    if size is not None and size[0] * size[1] > policy.attachment_max_image_pixels:
+        raise AttachmentRejected(f"Images may have at most {policy.attachment_max_image_pixels} pixels; "
+                                 f"this one claims {size[0]} x {size[1]}.",
+                                 fields={"file": ["The image is too large (in pixels)."]},
+                                 extra={"max_pixels": policy.attachment_max_image_pixels})
     rma = acting_rma(uow, caller, number)
+    check_customer_quota(uow, caller, len(data), policy, clock())
     stored_name = store.save(rma.id, data, extension)
     try:
         attachment = Attachment(safe_filename(upload.get("filename"), extension), content_type, len(data),
@@ -39,6 +48,19 @@ def add_attachment(uow, caller: Identity, number: str, upload: dict, store, poli
         store.discard(stored_name)  # no row, no file
         raise
     return attachment
+
+
+def check_customer_quota(uow, caller: Identity, size: int, policy, now) -> None:
+    """At most so many files and bytes per customer within the window, over all their returns (429)."""
+    window = timedelta(hours=policy.attachment_customer_window_hours)
+    count, total, oldest = Attachments(uow.session).uploaded_since(caller.customer_id, now - window)
+    if count + 1 > policy.attachment_max_count_per_customer or total + size > policy.attachment_max_bytes_per_customer:
+        retry_after = max(1, int(((oldest or now) + window - now).total_seconds()) + 1)
+        raise AttachmentQuotaExceeded(
+            f"At most {policy.attachment_max_count_per_customer} files and "
+            f"{policy.attachment_max_bytes_per_customer} bytes per {policy.attachment_customer_window_hours} hours.",
+            extra={"retry_after": retry_after, "max_count": policy.attachment_max_count_per_customer,
+                   "max_bytes": policy.attachment_max_bytes_per_customer})
 
 
 def attachment_file(uow, caller: Identity | None, number: str, attachment_id: str, store) -> dict:
