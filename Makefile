@@ -37,6 +37,9 @@ security: $(BIN)/.installed  ## bandit (medium/high findings fail) and pip-audit
 	$(BIN)/bandit -c pyproject.toml -r . --severity-level medium -q
 	$(BIN)/python -m tests.security.audit_dependencies
 
+test-faults: $(BIN)/.installed broker  ## the fault-injection suite (own broker node, restarts and kills)
+	SPORTELLO_FAULTS=1 $(BIN)/pytest tests/faults --timeout 900 $(PYTEST_ARGS)
+
 postgresql:
 	deploy/local/ensure-postgresql.sh
 

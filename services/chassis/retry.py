@@ -28,6 +28,8 @@ from marshmallow import ValidationError
 from nameko.amqp.publish import get_producer
 from nameko.events import EventHandler
 
+from services.chassis import settle
+
 log = logging.getLogger(__name__)
 
 DEFAULT_RETRY_DELAYS = (1, 5, 30, 120, 600)  # seconds; then the dead-letter queue
@@ -68,16 +70,16 @@ class ReliableEventHandler(EventHandler):
 
     def handle_result(self, message, worker_ctx, result=None, exc_info=None):
         if exc_info is None:
-            self.queue_consumer.ack_message(message)
+            settle.ack(self.queue_consumer, message)
             return result, exc_info
         try:
             self.reroute(message, exc_info[1])
         except Exception:
             log.exception("could not reroute a failed %s message; requeueing it", self.queue.name)
             eventlet.sleep(REQUEUE_PAUSE_SECONDS)
-            self.queue_consumer.requeue_message(message)
+            settle.requeue(self.queue_consumer, message)
         else:
-            self.queue_consumer.ack_message(message)  # only once the copy is confirmed
+            settle.ack(self.queue_consumer, message)  # only once the copy is confirmed
         return result, exc_info
 
     def reroute(self, message, error: BaseException) -> None:
