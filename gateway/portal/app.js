@@ -2,7 +2,7 @@
 import { get, onUnauthorized, session, patch } from './api.js';
 import { h, clear } from './dom.js';
 import { LANGUAGES, browserLanguage, language, setLanguage, t } from './i18n.js';
-import { errorText } from './ui.js';
+import { errorText, expireFlash } from './ui.js';
 import * as account from './views/account.js';
 import * as catalog from './views/catalog.js';
 import * as carts from './views/carts.js';
@@ -110,6 +110,7 @@ export async function render() {
   const main = document.getElementById('main');
   const match = ROUTES.map(([pattern, view, who]) => [pattern.exec(path), view, who]).find(([m]) => m);
   renderHeader();
+  expireFlash();
   const ticket = ++renderCount;
   if (!match) {
     clear(main).append(h('h1', { tabindex: '-1' }, t('notFound.title')), h('p', {}, h('a', { href: '#/' }, t('notFound.home'))));

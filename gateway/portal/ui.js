@@ -137,6 +137,7 @@ export function flash(text, kind = 'ok') {
   region.className = `flash ${kind}`;
   region.append(h('p', {}, text));
   region.hidden = false;
+  flash.shownAt = Date.now();
   clearTimeout(flash.timer);
   flash.timer = setTimeout(() => { region.hidden = true; }, 6000);
 }
@@ -170,4 +171,9 @@ export function section(title, ...children) {
 
 export function definitions(pairs) {
   return h('dl', { class: 'facts' }, pairs.filter(Boolean).map(([term, value]) => [h('dt', {}, term), h('dd', {}, value ?? '–')]));
+}
+
+// A message outlives the navigation it caused, not the next one.
+export function expireFlash() {
+  if (Date.now() - (flash.shownAt || 0) > 1500) document.getElementById('flash').hidden = true;
 }

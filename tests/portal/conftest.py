@@ -7,6 +7,7 @@ the hub, so the in-process services answer the browser meanwhile.
 """
 from __future__ import annotations
 
+import asyncio
 import os
 import shutil
 import struct
@@ -88,16 +89,28 @@ def shop(tmp_path_factory):
         vhost.delete()
 
 
-@pytest.fixture(scope="module")
-def browser(chromium):
+@pytest.fixture(scope="session")
+def playwright():
+    """One Playwright driver for the session (a node process that ends with this one).
+
+    Not ``stop()`` at the end: under eventlet it waits forever for the driver's exit,
+    and starting a second driver in this thread is refused while the first lives.
+    """
     from playwright.sync_api import sync_playwright
 
-    playwright = sync_playwright().start()
+    yield sync_playwright().start()
+    asyncio.events._set_running_loop(None)
+
+
+@pytest.fixture(scope="module")
+def browser(chromium, playwright):
+    asyncio.events._set_running_loop(playwright._loop)  # as Playwright left it after its last call
     browser = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
     yield browser
     browser.close()
-    # Not playwright.stop(): under eventlet it waits forever for the driver's pipe to close.
-    # The driver ends by itself when this process does (its stdin closes).
+    # Between its calls Playwright marks its event loop as running in this thread: unmark it,
+    # so the test modules after this one find no running loop (asyncio.run would refuse).
+    asyncio.events._set_running_loop(None)
 
 
 class Tab:

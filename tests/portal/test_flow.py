@@ -45,7 +45,6 @@ def test_register_buy_deliver_return_with_photo_approve_label_and_messages(tabs,
     page.get_by_label("Quantity").fill("2")
     page.get_by_role("button", name="Add to cart").click()
     expect(page.locator("#flash")).to_contain_text(f"{product_name} added")
-    customer.screenshot("product")
 
     main_nav(page, "Carts").click()
     expect(page.get_by_role("cell", name="Active")).to_be_visible()
@@ -82,7 +81,6 @@ def test_register_buy_deliver_return_with_photo_approve_label_and_messages(tabs,
             form.get_by_label(label).fill(value)
         form.get_by_role("button", name="Change status").click()
         expect(desk.locator("#flash")).to_contain_text(f"{order_number} is now {status}")
-    staff.screenshot("staff-orders")
 
     # -- the customer sees the delivery and opens a return with a photo -------------------------
     main_nav(page, "Returns").click()
@@ -103,7 +101,6 @@ def test_register_buy_deliver_return_with_photo_approve_label_and_messages(tabs,
     address.get_by_label("City").fill("Milano")
     page.get_by_label("Photos or documents").set_input_files(
         [{"name": "plate.png", "mimeType": "image/png", "buffer": png(320, 240, (200, 60, 40))}])
-    customer.screenshot("return-form")
     page.get_by_role("button", name="Send the return request").click()
     rma_heading = page.get_by_role("heading", name=re.compile(r"^Return RMA-"), level=1)
     expect(rma_heading).to_be_visible()

@@ -99,7 +99,6 @@ def test_a_service_on_quote_is_requested_priced_by_staff_and_accepted_into_a_car
     service.get_by_label("Liczba pomieszczeń").fill("3")
     service.get_by_role("button", name="Add to quote request").click()
     expect(page.locator("#flash")).to_contain_text("is in your quote request")
-    customer.screenshot("services")
     main_nav(page, "Quotes").click()
     expect(page.get_by_role("cell", name="Doradztwo kolorystyczne")).to_be_visible()
     page.get_by_label("Message for the shop").fill("Three rooms, north-facing.")
@@ -120,7 +119,6 @@ def test_a_service_on_quote_is_requested_priced_by_staff_and_accepted_into_a_car
     main_nav(desk, "Notifications").click()
     expect(desk.get_by_role("heading", name="Notifications", level=1)).to_be_visible()
     expect(desk.locator("tbody tr").first).to_be_visible()
-    staff.screenshot("staff-notifications")
 
     page.reload()
     page.wait_for_selector("body[data-ready=true]")
@@ -159,7 +157,6 @@ def test_profile_billing_privacy_export_and_company_representatives(tabs, tmp_pa
     exported = tmp_path / "export.json"
     download_info.value.save_as(exported)
     assert "ufficio@officina.example.it" in json.dumps(json.loads(exported.read_text()))
-    tab.screenshot("profile")
 
     page.get_by_role("link", name="Manage company representatives").click()
     expect(page.get_by_role("heading", name="Company representatives", level=1)).to_be_visible()

@@ -113,9 +113,9 @@ export function rmaLines(rma) {
       label('seal', line.seal_state), label('usage', line.usage_condition)]));
 }
 
-export function timeline(rma) {
+export function timeline(rma, authors = 'author') {
   return h('ol', { class: 'timeline' }, rma.timeline.map((entry) => h('li', {},
-    h('strong', {}, label('rma', entry.status)), ` · ${date(entry.at)} · ${label('author', entry.actor)}`, entry.note ? ` — ${entry.note}` : '')));
+    h('strong', {}, label('rma', entry.status)), ` · ${date(entry.at)} · ${label(authors, entry.actor)}`, entry.note ? ` — ${entry.note}` : '')));
 }
 
 export async function detail({ args }) {

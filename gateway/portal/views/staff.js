@@ -183,7 +183,7 @@ export async function returnDetail({ args }) {
   }
   return h('div', {}, h('p', {}, h('a', { href: '#/staff/returns' }, t('staff.backReturns'))),
     h('h1', {}, t('returns.rma', { number: rma.number })),
-    h('div', { class: 'cols' }, section(t('returns.summary'), rmaFacts(rma)), section(t('returns.timeline'), timeline(rma))),
+    h('div', { class: 'cols' }, section(t('returns.summary'), rmaFacts(rma)), section(t('returns.timeline'), timeline(rma, 'staffAuthor'))),
     ...steps,
     section(t('returns.lines'), rmaLines(rma)),
     section(t('returns.attachments'), rma.attachments.length ? h('ul', {}, rma.attachments.map((a) => h('li', {},
