@@ -25,6 +25,7 @@ import functools
 from sqlalchemy import Float, Integer, Select, bindparam, exists, func, literal, select, true, union_all
 
 from services.catalog.adapters import search_postgresql, search_sqlite
+from services.catalog.adapters.read_pool import ON_HUB
 from services.catalog.adapters.orm import (categories, product_categories, product_showcases, producers, products,
                                            showcases)
 from services.catalog.domain.model import Price
@@ -145,7 +146,9 @@ class ProductSearch:
         return [by_id[product_id] for product_id in ids]
 
 
-_CODE_PROBE = select(exists().where(products.c.code_key >= bindparam("low"), products.c.code_key < bindparam("high")))
+# One probe of the unique code index (microseconds): not worth a trip off the hub (read_pool.ON_HUB).
+_CODE_PROBE = (select(exists().where(products.c.code_key >= bindparam("low"), products.c.code_key < bindparam("high")))
+               .execution_options(**{ON_HUB: True}))
 
 
 @functools.cache

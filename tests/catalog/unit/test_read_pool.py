@@ -30,3 +30,20 @@ def test_a_read_connection_cannot_write_and_executes_off_the_calling_thread(tmp_
     finally:
         engine.dispose()
     assert threads and threads[0] != threading.get_ident()
+
+
+def test_a_statement_marked_on_hub_runs_in_the_calling_thread(tmp_path):
+    from services.catalog.adapters.read_pool import ON_HUB
+
+    path = tmp_path / "catalog.sqlite3"
+    sqlite3.connect(path).close()
+    engine = off_hub_engine(f"sqlite:///{path}")
+    threads = []
+    try:
+        with engine.connect() as conn:
+            conn.connection.driver_connection.create_function(
+                "where_am_i", 0, lambda: threads.append(threading.get_ident()) or 1)
+            assert conn.execute(text("SELECT where_am_i()").execution_options(**{ON_HUB: True})).scalar_one() == 1
+    finally:
+        engine.dispose()
+    assert threads == [threading.get_ident()]
