@@ -9,7 +9,8 @@ public ``/api/v1`` API, so the gateway just hands out its files:
   versioned file names, so long-lived caching would serve stale modules);
 * the page's Content-Security-Policy allows scripts, styles, fetches and
   images from the gateway's own origin only, plus the catalog's image hosts
-  (``PORTAL_IMAGE_HOSTS``): no inline script, no CDN, no framing;
+  (``PORTAL_IMAGE_HOSTS`` in the config or the environment, space- or comma-separated
+  origins): no inline script, no CDN, no framing;
 * these entrypoints are not API operations, so they are not
   :class:`gateway.http.Route` and stay out of the OpenAPI document.
 """
@@ -17,6 +18,8 @@ from __future__ import annotations
 
 import hashlib
 import mimetypes
+import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -38,6 +41,16 @@ CONTENT_TYPES = {
     ".png": "image/png",
     ".ico": "image/x-icon",
 }
+
+
+def image_hosts(config) -> tuple[str, ...]:
+    configured = config.get("PORTAL_IMAGE_HOSTS") or os.environ.get("PORTAL_IMAGE_HOSTS")
+    if not configured:
+        return DEFAULT_IMAGE_HOSTS
+    if isinstance(configured, str):
+        configured = re.split(r"[\s,]+", configured)
+    # Only plain origins: nothing that could end the directive or add another.
+    return tuple(host for host in configured if re.fullmatch(r"https?://[A-Za-z0-9.-]+(:\d+)?", host or ""))
 
 
 def portal_csp(image_hosts) -> str:
@@ -106,7 +119,7 @@ class PortalRoutes:
         headers = {
             "ETag": f'"{found.etag}"',
             "Cache-Control": "no-cache",
-            "Content-Security-Policy": portal_csp(self.config.get("PORTAL_IMAGE_HOSTS", DEFAULT_IMAGE_HOSTS)),
+            "Content-Security-Policy": portal_csp(image_hosts(self.config)),
             "Referrer-Policy": "no-referrer",
             "X-Frame-Options": "DENY",
             "Cross-Origin-Resource-Policy": "same-origin",

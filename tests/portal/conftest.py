@@ -19,6 +19,7 @@ import pytest
 
 from services.accounts.cli import ensure_staff
 from services.chassis.config import SERVICES, load_settings, nameko_config
+from tests.catalog.harness import CatalogDb
 from tests.support.broker import Vhost
 from tests.support.databases import USE_POSTGRESQL, TestDatabases
 from tests.support.fixtures import System
@@ -29,7 +30,11 @@ CHROMIUM = os.environ.get("SPORTELLO_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 SCREENSHOTS = ROOT / "docs" / "screenshots"
-IMAGE_HOST = "https://img.sportello.example"
+# The shop's picture host in these tests (the browser is answered by the test, nothing leaves);
+# the demo catalog's pictures are on a .example host, which the portal never asks.
+IMAGE_HOST = "https://img.sportello-shop.eu"
+PRODUCTS = [("MOKA-03", "Moka Sportello 3 tazze", "24.90"), ("MOKA-06", "Moka Sportello 6 tazze", "32.50"),
+            ("MOKA-IND", "Moka Sportello a induzione", "44.00"), ("MOKA-GR", "Macinacaffè Sportello", "59.00")]
 STAFF_EMAIL, STAFF_PASSWORD = "desk@portal.example", "staff-Password-2026!"
 DESKTOP = {"width": 1280, "height": 800}
 
@@ -74,12 +79,18 @@ def shop(tmp_path_factory):
     config["RPC_TIMEOUT"] = 10
     config["OUTBOX_RELAY"] = {"enabled": True, "poll_interval": 0.2, "batch_size": 100, "lease_seconds": 30}
     config["RETURNS"] = {"storage_dir": str(tmp_path / "returns")}
+    config["PORTAL_IMAGE_HOSTS"] = [IMAGE_HOST]
     system = System(config)
     try:
-        from services.chassis.migrations import upgrade
-
-        upgrade("catalog", config["DATABASE_URLS"]["catalog"])
+        catalog = CatalogDb(config["DATABASE_URLS"]["catalog"])  # migrates the catalog database
         load_demo_catalog(config["DATABASE_URLS"]["catalog"])
+        for code, name, price in PRODUCTS:
+            catalog.add_product(code=code, name=name, price={"amount": price, "currency": "EUR"},
+                                technical_description="Alluminio, manico ergonomico, valvola di sicurezza.",
+                                producer="Officina Sportello", stock_status="in_stock",
+                                thumbnail_url=f"{IMAGE_HOST}/{code}/thumb.png",
+                                image_urls=[f"{IMAGE_HOST}/{code}/1.png", f"{IMAGE_HOST}/{code}/2.png"])
+        catalog.dispose()
         ensure_staff(STAFF_EMAIL, STAFF_PASSWORD, "staff_admin", database_url=config["DATABASE_URLS"]["accounts"])
         system.start(*SERVICES, "gateway")
         yield system

@@ -9,9 +9,22 @@ export function home(ctx) {
   return search(ctx);
 }
 
+// Names under .example, .invalid and .test never resolve (RFC 2606, RFC 6761): the demo
+// catalog's pictures live there, so they get the placeholder without a doomed request.
+const RESERVED_HOSTS = /\.(example|invalid|test)$/i;
+
+function loadable(url) {
+  try {
+    return Boolean(url) && !RESERVED_HOSTS.test(new URL(url, location.href).hostname);
+  } catch {
+    return false;
+  }
+}
+
 function thumbnail(url, alt) {
-  const img = h('img', { class: 'thumb', alt, loading: 'lazy', width: 320, height: 240, src: url || null });
-  if (!url) img.classList.add('missing');
+  const usable = loadable(url);
+  const img = h('img', { class: 'thumb', alt, loading: 'lazy', width: 320, height: 240, src: usable ? url : null });
+  if (!usable) img.classList.add('missing');
   // A picture host that does not answer leaves a neutral placeholder, not a broken image.
   img.addEventListener('error', () => { img.removeAttribute('src'); img.classList.add('missing'); });
   return img;
