@@ -184,6 +184,10 @@ def test_production_runs_every_process_on_several_pods_and_rabbitmq_on_three_nod
     cluster = by_kind(docs, "RabbitmqCluster")["sportello-rabbitmq"]
     assert cluster["spec"]["replicas"] == 3
     assert "default_queue_type = quorum" in cluster["spec"]["rabbitmq"]["additionalConfig"]
+    # The operator labels its pods with the cluster's name; a drain keeps a majority of them.
+    budget = by_kind(docs, "PodDisruptionBudget")["sportello-rabbitmq"]["spec"]
+    assert budget["maxUnavailable"] == 1
+    assert budget["selector"]["matchLabels"] == {"app.kubernetes.io/name": cluster["metadata"]["name"]}
     assert ":latest" not in yaml.safe_dump_all(docs)
     (ingress,) = by_kind(docs, "Ingress").values()
     assert ingress["spec"]["tls"][0]["hosts"] == [ingress["spec"]["rules"][0]["host"]]
