@@ -74,7 +74,8 @@ class OrdersService(ServiceBase):
     # -- checkout and orders ---------------------------------------------------------------
     @rpc
     def preview_checkout(self, cart_id):
-        return schemas.CheckoutPreview().dump(checkout.preview(self.db, self.caller.require(), cart_id, self.catalog))
+        return schemas.CheckoutPreview().dump(checkout.preview(self.db, self.caller.require(), cart_id, self.catalog,
+                                                                      self.clock))
 
     @rpc
     def checkout(self, cart_id, payload):

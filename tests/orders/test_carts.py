@@ -126,3 +126,36 @@ def test_a_code_typed_in_another_case_adds_the_catalogs_product(shop, client):
     anna = shop.customer()
     added = client.post("/api/v1/cart/items", json={"code": "saw-01"}, headers=anna)
     assert added.status_code == 201 and added.json()["cart"]["lines"][0]["reference"] == "SAW-01"
+
+
+def test_price_events_arriving_out_of_order_leave_the_newest_price_on_the_line(shop, client, config):
+    """A retried (older) product_price_changed handled after a newer one must not undo it."""
+    import uuid
+    from datetime import timedelta
+
+    from nameko.standalone.events import event_dispatcher
+
+    anna = shop.customer()
+    cart = shop.new_cart(anna)
+    shop.add(anna, cart["id"], "DRILL-18V")  # at 89.90
+    added_at = utcnow()
+
+    def price_changed(old, new, occurred_at):
+        return {"event_id": str(uuid.uuid4()), "occurred_at": occurred_at.isoformat(), "schema_version": 1,
+                "code": "DRILL-18V", "old_price": {"amount": old, "currency": "EUR"},
+                "new_price": {"amount": new, "currency": "EUR"}}
+
+    older = price_changed("89.90", "95.00", added_at + timedelta(seconds=1))
+    newer = price_changed("95.00", "99.00", added_at + timedelta(seconds=2))
+    before_the_line = price_changed("79.90", "89.90", added_at - timedelta(minutes=5))
+    dispatch = event_dispatcher({"AMQP_URI": config["AMQP_URI"]})
+    for event in (newer, older, before_the_line):  # the newest news first
+        dispatch("catalog", "product_price_changed", event)
+
+    def catalog_price():
+        return client.get(f"/api/v1/carts/{cart['id']}", headers=anna).json()["lines"][0]["catalog_price"]
+
+    assert wait_until(lambda: (catalog_price() or {}).get("amount") == "99.00")
+    time.sleep(1.0)  # the two older events are handled by now (same queue, after the newer one)
+    line = client.get(f"/api/v1/carts/{cart['id']}", headers=anna).json()["lines"][0]
+    assert line["catalog_price"]["amount"] == "99.00" and line["stale"] and line["unit_price"]["amount"] == "89.90"

@@ -28,11 +28,21 @@ class CartLine:
         self.vat_rate = vat_rate
         self.form = form
         self.catalog_price: Decimal | None = None  # a newer catalog price, when known to differ
+        # When the catalog's price the line knows was true: price events may arrive out of
+        # order (a retried one after a newer one), and older news must not undo newer news.
+        self.price_seen_at: datetime | None = None
         self.unavailable = False
 
     @property
     def stale(self) -> bool:
         return self.catalog_price is not None and self.catalog_price != self.unit_price
+
+    def learn_catalog_price(self, price: Decimal, as_of: datetime) -> None:
+        """The catalog charges ``price`` since ``as_of``; news older than what the line knows is ignored."""
+        if self.price_seen_at is not None and as_of <= self.price_seen_at:
+            return
+        self.catalog_price = price if price != self.unit_price else None
+        self.price_seen_at = as_of
 
 
 class Cart(RecordsEvents):
@@ -83,6 +93,7 @@ class Cart(RecordsEvents):
             line = same
         else:
             line.position = max((l.position for l in self.lines), default=0) + 1
+            line.price_seen_at = line.price_seen_at or now  # added at the catalog's price of this moment
             self.lines.append(line)
         self.updated_at = now
         return line
@@ -105,13 +116,22 @@ class Cart(RecordsEvents):
         self.updated_at = now
 
     # -- prices ----------------------------------------------------------------------------
-    def note_catalog_price(self, code: str, price: Decimal) -> None:
+    def note_catalog_price(self, code: str, price: Decimal, as_of: datetime) -> None:
         """A price changed in the catalog: lines added at another price become stale."""
         if self.status == "purchased":
             return
         for line in self.lines:
             if line.kind == "product" and line.reference == code:
-                line.catalog_price = price if price != line.unit_price else None
+                line.learn_catalog_price(price, as_of)
+
+    def apply_catalog_prices(self, current: dict[str, Decimal | None], now: datetime) -> None:
+        """The catalog's prices asked just now (None: no longer sold): mark stale and unavailable lines."""
+        for line in self.lines:
+            if line.kind == "product" and line.reference in current:
+                price = current[line.reference]
+                line.unavailable = price is None
+                if price is not None:
+                    line.learn_catalog_price(price, now)
 
     def reprice(self, current: dict[str, Decimal | None], now: datetime) -> list[dict]:
         """Set every line to the catalog's price (None: no longer sold); returns what changed."""
@@ -126,7 +146,7 @@ class Cart(RecordsEvents):
                 changes.append({"line_id": line.id, "reference": line.reference, "name": line.name,
                                 "old_price": line.unit_price, "new_price": price, "currency": line.currency})
                 line.unit_price = price
-            line.catalog_price = None
+            line.catalog_price, line.price_seen_at = None, now
         self.updated_at = now
         return changes
 

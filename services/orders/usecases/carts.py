@@ -132,6 +132,6 @@ def note_price_change(uow, event: dict) -> int:
     """catalog.product_price_changed: lines with that code in open carts show the new price as stale."""
     carts = Carts(uow.session).open_with_product(event["code"])
     for cart in carts:
-        cart.note_catalog_price(event["code"], event["new_price"]["amount"])
+        cart.note_catalog_price(event["code"], event["new_price"]["amount"], event["occurred_at"])
     uow.commit()
     return len(carts)

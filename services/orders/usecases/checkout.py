@@ -7,7 +7,7 @@ from services.chassis.auth import Identity
 from services.orders.adapters.repositories import Orders
 from services.orders.domain.access import ensure_may_buy
 from services.orders.domain.errors import BillingMissing, CartPurchased, PricesChanged
-from services.orders.domain.model import Cart, Order
+from services.orders.domain.model import Order
 from services.orders.usecases.carts import owned_cart
 from services.orders.usecases.quotes import mark_ordered as mark_quote_ordered
 
@@ -23,20 +23,11 @@ def _check_catalog_prices(uow, caller: Identity, cart_id: str, catalog) -> dict:
     return {code: (item.price if item else None) for code, item in catalog.products(codes).items()}
 
 
-def _apply_prices(cart: Cart, current: dict) -> None:
-    for line in cart.lines:
-        if line.kind == "product" and line.reference in current:
-            price = current[line.reference]
-            line.unavailable = price is None
-            if price is not None:
-                line.catalog_price = price if price != line.unit_price else None
-
-
-def preview(uow, caller: Identity, cart_id: str, catalog) -> dict:
+def preview(uow, caller: Identity, cart_id: str, catalog, clock) -> dict:
     """Totals as they would be charged, with any line whose price changed marked stale."""
     current = _check_catalog_prices(uow, caller, cart_id, catalog)
     cart = owned_cart(uow, caller, cart_id)
-    _apply_prices(cart, current)
+    cart.apply_catalog_prices(current, clock())
     uow.commit()  # stale marks are worth keeping: the cart shows them from now on
     return {"cart": cart, "totals": cart.totals(), "ready": bool(cart.lines) and not any(
         l.stale or l.unavailable for l in cart.lines)}
@@ -61,8 +52,8 @@ def checkout(uow, caller: Identity, cart_id: str, command: dict, catalog, accoun
     current = _check_catalog_prices(uow, caller, cart_id, catalog)
     billing = dict(billing_for(command, accounts), contact_email=accounts.contact_email())
     cart = owned_cart(uow, caller, cart_id, lock=True)
-    _apply_prices(cart, current)
     now = clock()
+    cart.apply_catalog_prices(current, now)
     try:
         order = Order.place(cart, now, number=orders.next_number(now.year), customer_kind=caller.kind,
                             billing=billing, shipping_address=command["shipping_address"],
