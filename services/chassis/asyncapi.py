@@ -81,11 +81,12 @@ def payload_schema(schema_cls, converter=None) -> dict:
 
 
 def _summary(schema_cls, service: str, event_type: str) -> str:
-    doc = inspect.getdoc(schema_cls)
-    # A docstring inherited from EventSchema or a shared base says nothing about this event.
-    if doc and "__doc__" in vars(schema_cls):
-        return doc.split("\n\n")[0].replace("\n", " ")
-    return f"{service} published {event_type}."
+    # Only the class's own docstring: one inherited from EventSchema or a shared base (every class
+    # has __doc__, None when it has no docstring) says nothing about this event.
+    doc = vars(schema_cls).get("__doc__")
+    if doc:
+        return inspect.cleandoc(doc).split("\n\n")[0].replace("\n", " ")
+    return f"{service} published {event_type.replace('_', ' ')}."
 
 
 def build_document(services: tuple[str, ...] = SERVICES,
