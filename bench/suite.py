@@ -57,7 +57,7 @@ class Plan:
     @classmethod
     def of(cls, quick: bool) -> "Plan":
         if quick:
-            return cls("quick", bench_data.Scale.quick(), (1, 10), 1.5, 0.3, (10,))
+            return cls("quick", bench_data.Scale.quick(), (1, 10), 1.2, 0.2, (10,))
         return cls("full", bench_data.Scale.full(), (1, 10, 50), 8.0, 1.0, (10, 50))
 
 
