@@ -44,3 +44,4 @@ def test_no_generated_request_gets_a_server_error(shop, system, who):
     assert result.returncode == 0, failures
     counts = re.search(r"(\d+) generated, (\d+) passed", summary)
     assert counts and int(counts.group(1)) == int(counts.group(2)) > 100, summary
+    print(f"\nfuzzing as {who}: {counts.group(1)} generated requests, {counts.group(2)} passed (seed {SEED})")

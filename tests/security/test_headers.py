@@ -130,3 +130,13 @@ def test_content_disposition_is_safely_encoded(name, expected):
     value = content_disposition(name)
     assert value == expected
     assert "\r" not in value and "\n" not in value and value.count('"') == 2
+
+
+def test_the_portal_page_keeps_its_own_csp_and_gets_every_other_header(gateway_only):
+    page = gateway_only.get("/")
+    assert page.status_code == 200 and page.headers["Content-Type"].startswith("text/html")
+    csp = page.headers["Content-Security-Policy"]
+    assert csp != API_CSP and "script-src 'self'" in csp and "frame-ancestors 'none'" in csp
+    assert "'unsafe-inline'" not in csp.split("script-src", 1)[1].split(";", 1)[0]
+    assert page.headers["X-Content-Type-Options"] == "nosniff" and page.headers["Referrer-Policy"] == "no-referrer"
+    assert "Server" not in page.headers

@@ -9,6 +9,7 @@ import logging
 import os
 import stat
 import subprocess
+import time
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -63,10 +64,14 @@ def test_a_full_flow_at_debug_level_logs_no_password_or_token(system, client, co
                                                                     "password": RESET_PASSWORD}).status_code == 422
 
     second_token = accounts.token("lena@example.it", RESET_PASSWORD)
+    other_device = accounts.token("lena@example.it", RESET_PASSWORD)
     auth = accounts.as_user(second_token)
     changed = client.patch("/api/v1/me", json={"current_password": RESET_PASSWORD, "new_password": CHANGED_PASSWORD},
                            headers=auth)
     assert changed.status_code == 200, changed.text
+    time.sleep(1.05)  # the gateway's token cache
+    assert client.get("/api/v1/me", headers=accounts.as_user(other_device)).status_code == 401  # other sessions end
+    assert client.get("/api/v1/me", headers=auth).status_code == 200  # this one goes on
     third_token = accounts.token("lena@example.it", CHANGED_PASSWORD)
     posted = client.post("/api/v1/messages", json={"body": "Hello desk"}, headers=accounts.as_user(third_token))
     assert posted.status_code == 201, posted.text
@@ -78,6 +83,7 @@ def test_a_full_flow_at_debug_level_logs_no_password_or_token(system, client, co
     secrets = {"first password": FIRST_PASSWORD, "reset password": RESET_PASSWORD,
                "changed password": CHANGED_PASSWORD, "wrong password": "wrong password 999 x",
                "first token": first_token, "second token": second_token, "third token": third_token,
+               "other device's token": other_device,
                "reset token": reset_token, "identity secret": config["IDENTITY_SECRET"]}
     found = {name: next(line for line in captured.lines if secret in line)[:300]
              for name, secret in secrets.items() if secret in log}
