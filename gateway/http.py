@@ -98,7 +98,10 @@ class Cors:
     MAX_AGE = "600"
 
     def __init__(self, origins):
-        self.origins = frozenset(o.strip().rstrip("/") for o in origins or () if o.strip())
+        # Exact origins only: "*" would open the API to every page, and "null" is what sandboxed
+        # frames and file: pages send -- anyone can be "null".
+        self.origins = frozenset(o.strip().rstrip("/") for o in origins or ()
+                                 if o.strip() and o.strip() not in ("*", "null"))
 
     def allows(self, origin: str | None) -> bool:
         return bool(origin) and origin in self.origins

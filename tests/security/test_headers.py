@@ -4,7 +4,7 @@ import re
 import pytest
 from werkzeug.wrappers import Response
 
-from gateway.http import API_CSP, HTML_SELF_CSP, content_disposition, html_response, security_headers
+from gateway.http import API_CSP, HTML_SELF_CSP, Cors, content_disposition, html_response, security_headers
 from gateway.openapi import routes_of
 from gateway.service import GatewayService
 from services.chassis.config import load_settings, nameko_config
@@ -96,6 +96,12 @@ def test_cors_answers_configured_origins_only(system, client):
     assert "X-Request-ID" in actual.headers["Access-Control-Expose-Headers"]
     unauthenticated = client.get("/api/v1/me", headers={"Origin": ALLOWED})
     assert unauthenticated.status_code == 401 and unauthenticated.headers["Access-Control-Allow-Origin"] == ALLOWED
+
+
+def test_a_wildcard_or_null_origin_is_never_allowed_even_if_configured():
+    cors = Cors(["*", "null", " https://a.example/ ", ""])
+    assert cors.origins == {"https://a.example"}
+    assert not cors.allows("null") and not cors.allows("https://b.example") and cors.allows("https://a.example")
 
 
 def test_cors_origins_come_from_the_environment(tmp_path):
