@@ -54,9 +54,9 @@ export function navigate(path) {
 }
 
 function parseHash() {
-  const raw = decodeURIComponent(location.hash.replace(/^#/, '')) || '/';
+  const raw = location.hash.replace(/^#/, '') || '/';
   const [path, search = ''] = raw.split('?');
-  return { path, params: new URLSearchParams(search) };
+  return { path: decodeURIComponent(path), params: new URLSearchParams(search) };
 }
 
 function navLink(href, text) {
@@ -159,7 +159,28 @@ export async function signedOut() {
   navigate('/login');
 }
 
+// The shop's mails link to plain paths (/orders/N, /reset-password?token=...): the gateway
+// serves this page there, and they become the app's own routes.
+const MAIL_LINKS = [
+  [/^\/reset-password$/, () => '/reset'], [/^\/activate$/, () => '/activate'], [/^\/quotes$/, () => '/quotes'],
+  [/^\/orders\/(.+)$/, (m) => `/order/${m[1]}`], [/^\/returns\/(.+)$/, (m) => `/return/${m[1]}`],
+  [/^\/messages\/(.+)$/, (m) => `/messages/${m[1]}`], [/^\/staff\/messages\/(.+)$/, (m) => `/staff/thread/${m[1]}`],
+];
+
+function adoptMailLink() {
+  if (location.pathname === '/') return;
+  for (const [pattern, route] of MAIL_LINKS) {
+    const match = pattern.exec(location.pathname);
+    if (match) {
+      history.replaceState(null, '', `/#${route(match)}${location.search}`);
+      return;
+    }
+  }
+  history.replaceState(null, '', '/#/');
+}
+
 async function start() {
+  adoptMailLink();
   await setLanguage(browserLanguage());
   onUnauthorized(() => { state.user = null; navigate('/login'); });
   if (session.token) {

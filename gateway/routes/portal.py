@@ -103,8 +103,17 @@ class PortalRoutes:
             cls._portal_files = load_portal()
         return cls._portal_files
 
+    # The page itself, also at the addresses the shop's mails link to (reset and activation
+    # links, orders, quotes, returns, message threads); the app turns them into its own routes.
     @portal_file("GET", "/")
-    def portal_index(self, request):
+    @portal_file("GET", "/reset-password")
+    @portal_file("GET", "/activate")
+    @portal_file("GET", "/quotes")
+    @portal_file("GET", "/orders/<path:ref>")
+    @portal_file("GET", "/returns/<path:ref>")
+    @portal_file("GET", "/messages/<path:ref>")
+    @portal_file("GET", "/staff/messages/<path:ref>")
+    def portal_index(self, request, ref=None):
         return self._portal_response(request, "index.html")
 
     @portal_file("GET", "/portal/<path:asset>")

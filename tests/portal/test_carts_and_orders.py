@@ -23,6 +23,7 @@ def test_carts_switch_a_changed_price_is_refreshed_the_order_is_printed_discusse
     customer, staff = tabs(), tabs()
     page = register(customer, "elena.russo@example.it", first="Elena", last="Russo")
     page.goto("/#/product/MOKA-03")
+    expect(page.get_by_role("heading", name="Moka Sportello 3 tazze", level=1)).to_be_visible()
     page.get_by_role("button", name="Add to cart").click()
     expect(page.locator("#flash")).to_contain_text("Moka Sportello 3 tazze added")
 
@@ -97,3 +98,23 @@ def test_the_forgotten_password_page_answers_the_same_whoever_asks(tabs):
     page.get_by_role("button", name="Send the link").click()
     expect(page.locator("#flash")).to_contain_text("If an account matches")
     assert tab.errors == []
+
+
+def test_links_in_the_shop_s_mails_open_the_right_page(tabs, shop):
+    tab = tabs()
+    page = tab.page
+    page.goto("/reset-password?token=from-the-mail")
+    expect(page.get_by_role("heading", name="Set a new password", level=1)).to_be_visible()
+    expect(page.get_by_label("Code from the message")).to_have_value("from-the-mail")
+    assert page.url.endswith("/#/reset?token=from-the-mail")
+
+    # A staff thread link while logged out: log in first, then the thread.
+    page.goto("/staff/messages/no-such-thread")
+    expect(page.get_by_role("heading", name="Log in", level=1)).to_be_visible()
+    page.get_by_label("E-mail or customer number").fill(STAFF_EMAIL)
+    page.get_by_label("Password").fill(STAFF_PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    expect(page).to_have_url(re.compile(r"/#/staff/thread/no-such-thread$"))
+    expect(page.get_by_role("heading", name="Something went wrong", level=1)).to_be_visible()
+    # The one console line is the browser logging the API's 404 for the unknown thread.
+    assert len(tab.errors) == 1 and "404" in tab.errors[0], tab.errors

@@ -32,6 +32,15 @@ def test_the_portal_page_and_its_modules_are_served_with_types_etags_and_a_self_
         assert response.headers["Content-Type"] == content_type, path
 
 
+def test_the_addresses_in_the_shop_s_mails_serve_the_portal_page(shop):
+    base = shop.gateway_url
+    for path in ("/reset-password?token=abc", "/activate?token=abc", "/quotes", "/orders/ORD-2026-000001",
+                 "/returns/RMA-2026-000001", "/messages/5f0c", "/staff/messages/5f0c"):
+        response = requests.get(base + path, timeout=10)
+        assert response.status_code == 200, path
+        assert '<script type="module" src="/portal/app.js"></script>' in response.text, path
+
+
 def test_nothing_outside_the_portal_folder_is_served(shop):
     base = shop.gateway_url
     for path in ("/portal/../routes/portal.py", "/portal/%2e%2e/service.py", "/portal/nope.js", "/portal/"):
