@@ -31,7 +31,7 @@ import requests
 from bench import data as bench_data
 from bench import report
 from bench.catalog_search import query_mix
-from bench.harness import Exhausted, Figure, OwnVhost, Stack, measure
+from bench.harness import Exhausted, Figure, OwnVhost, Stack, measure, merged
 
 LINE = {"position": 1, "quantity": 1, "justification": "Bench", "seal_state": "intact", "usage_condition": "unused"}
 
@@ -279,8 +279,16 @@ def memory_and_cpu(stack: Stack) -> dict:
 
 
 def run_level(paths: Paths, probe: WindowProbe, clients: int, plan: Plan, log) -> list[Figure]:
-    rows = [(FLOOR_LIVE, paths.live), (FLOOR_PING, paths.ping), (FLOOR_READ, paths.indexed_read),
-            ("login", paths.login), ("catalog search", paths.search), ("product page", paths.product_page),
+    """Every path at one concurrency. The floors run half before the paths and half after them, and
+    each floor's figure is over both halves: a floor then describes the same stretch of time as
+    the paths it is the yardstick for, not only its first seconds."""
+    floors = [(FLOOR_LIVE, paths.live), (FLOOR_PING, paths.ping), (FLOOR_READ, paths.indexed_read)]
+    first = {}
+    for name, request in floors:
+        if plan.warmup:
+            measure(name, request, clients, plan.warmup)
+        first[name] = measure(name, request, clients, plan.seconds / 2)
+    rows = [("login", paths.login), ("catalog search", paths.search), ("product page", paths.product_page),
             ("cart add", paths.cart_add), ("checkout", paths.checkout), ("order list", paths.order_list),
             ("order detail", paths.order_detail), ("RMA create", paths.rma_create), ("thread list", paths.thread_list),
             (EVENT, probe)]
@@ -292,6 +300,11 @@ def run_level(paths: Paths, probe: WindowProbe, clients: int, plan: Plan, log) -
         log(f"  {clients:>3} clients  {name:40} {figure.rps:>8} req/s  p50 {figure.p50_ms:>7} ms  "
             f"p99 {figure.p99_ms:>7} ms  errors {figure.errors}")
         figures.append(figure)
+    for name, request in reversed(floors):
+        figure = merged(first[name], measure(name, request, clients, plan.seconds / 2))
+        log(f"  {clients:>3} clients  {name:40} {figure.rps:>8} req/s  p50 {figure.p50_ms:>7} ms  "
+            f"p99 {figure.p99_ms:>7} ms  errors {figure.errors}")
+        figures.insert(0, figure)
     return figures
 
 
