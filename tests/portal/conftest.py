@@ -107,8 +107,10 @@ def playwright():
     Not ``stop()`` at the end: under eventlet it waits forever for the driver's exit,
     and starting a second driver in this thread is refused while the first lives.
     """
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
 
+    # CI runs the PostgreSQL suite beside this one on two cores: give the page time.
+    expect.set_options(timeout=15_000)
     yield sync_playwright().start()
     asyncio.events._set_running_loop(None)
 
