@@ -9,7 +9,6 @@ acknowledged only when the client got its success answer.
 from __future__ import annotations
 
 import itertools
-import sqlite3
 import threading
 import time
 import uuid
@@ -174,10 +173,15 @@ def run_concurrently(operation, items, clients: int = 4) -> tuple[list, list]:
     return acknowledged, failures
 
 
-# -- effects, read from each service's own database -------------------------------------------
-def rows(stack: FaultStack, service: str, sql: str, *params) -> list[tuple]:
-    connection = sqlite3.connect(f"file:{stack.var / (service + '.sqlite3')}?mode=ro", uri=True, timeout=30)
-    try:
-        return connection.execute(sql, params).fetchall()
-    finally:
-        connection.close()
+def placed_orders(shop: Shop, count: int, customers: int = 4) -> list[tuple[dict, str, str]]:
+    """Set-up before a fault: ``count`` orders placed by a few customers -> (auth, cart id, order number)."""
+    people = [shop.customer() for _ in range(customers)]
+
+    def place(i):
+        auth = people[i % customers]
+        cart_id = shop.cart_with_product(auth)
+        return auth, cart_id, shop.checkout(auth, cart_id)
+
+    placed, failures = run_concurrently(place, range(count))
+    assert not failures, failures[:3]
+    return placed
