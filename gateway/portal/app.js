@@ -136,6 +136,7 @@ export async function render() {
   if (ticket !== renderCount) return; // a newer navigation won
   clear(main).append(content);
   main.removeAttribute('aria-busy');
+  document.body.dataset.route = location.hash; // which route the page shows (tests wait for it)
   const heading = main.querySelector('h1');
   if (heading) {
     heading.setAttribute('tabindex', '-1');

@@ -147,8 +147,9 @@ class Tab:
         route.fulfill(status=200, content_type="image/png", body=png(rgb=colour))
 
     def open(self, hash_path: str = "/"):
+        """Go to a route of the app and wait until it is rendered (not the page before it)."""
         self.page.goto(f"/#{hash_path}")
-        self.page.wait_for_selector("body[data-ready=true]")
+        self.page.wait_for_function("expected => document.body.dataset.route === expected", arg=f"#{hash_path}")
         return self.page
 
     def screenshot(self, name: str) -> None:

@@ -3,7 +3,10 @@ from __future__ import annotations
 
 import time
 
+from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
+
+AXE = Axe()
 
 
 def register(tab, email: str, password: str = "Portale-di-prova-2026", first: str = "Giulia", last: str = "Bianchi",
@@ -50,3 +53,12 @@ def reload_until(page, locator, timeout: float = 20.0):
 
 def main_nav(page, name: str):
     return page.get_by_role("navigation", name="Main").get_by_role("link", name=name, exact=True)
+
+
+def assert_accessible(page) -> None:
+    """axe-core's WCAG 2 A/AA rules find nothing on the page as it is now."""
+    results = AXE.run(page, options={"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa",
+                                                                           "best-practice"]},
+                                     "resultTypes": ["violations"]})
+    found = [(v["id"], v["impact"], [node["target"] for node in v["nodes"]][:3]) for v in results.response["violations"]]
+    assert found == [], f"{page.url}: {found}"

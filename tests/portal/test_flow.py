@@ -9,7 +9,7 @@ import re
 from playwright.sync_api import expect
 
 from tests.portal.conftest import STAFF_EMAIL, STAFF_PASSWORD, png, sqlite_suite_only
-from tests.portal.steps import log_in, main_nav, reload_until
+from tests.portal.steps import assert_accessible, log_in, main_nav, reload_until
 
 pytestmark = sqlite_suite_only
 
@@ -63,6 +63,7 @@ def test_register_buy_deliver_return_with_photo_approve_label_and_messages(tabs,
     billing.get_by_label("Postal code").fill("20121")
     billing.get_by_label("City").fill("Milano")
     customer.screenshot("checkout")
+    assert_accessible(page)
     page.get_by_role("button", name="Place order").click()
     heading = page.get_by_role("heading", name=re.compile(r"^Order ORD-"), level=1)
     expect(heading).to_be_visible()
@@ -102,6 +103,7 @@ def test_register_buy_deliver_return_with_photo_approve_label_and_messages(tabs,
     address.get_by_label("City").fill("Milano")
     page.get_by_label("Photos or documents").set_input_files(
         [{"name": "valve.png", "mimeType": "image/png", "buffer": png(320, 240, (200, 60, 40))}])
+    assert_accessible(page)
     page.get_by_role("button", name="Send the return request").click()
     rma_heading = page.get_by_role("heading", name=re.compile(r"^Return RMA-"), level=1)
     expect(rma_heading).to_be_visible()
@@ -117,6 +119,7 @@ def test_register_buy_deliver_return_with_photo_approve_label_and_messages(tabs,
     desk.get_by_role("link", name=rma_number).click()
     expect(desk.get_by_role("button", name="valve.png")).to_be_visible()
     staff.screenshot("staff-return")
+    assert_accessible(desk)
     desk.get_by_label("Decision").select_option("approve")
     desk.get_by_label("Message to the customer").fill("Approved: print the label and send the coffee maker back.")
     desk.get_by_role("button", name="Review").click()
@@ -143,6 +146,7 @@ def test_register_buy_deliver_return_with_photo_approve_label_and_messages(tabs,
     assert label.read_bytes().startswith(b"%PDF")
     expect(page.locator(".chat li.staff")).to_contain_text("the photo is clear")
     customer.screenshot("return")
+    assert_accessible(page)
     page.get_by_label("Carrier").fill("Poste")
     page.get_by_label("Tracking number").fill("PI-998877")
     page.get_by_role("button", name="Confirm shipment").click()

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 from playwright.sync_api import expect
 
 from tests.portal.conftest import STAFF_EMAIL, STAFF_PASSWORD, sqlite_suite_only
-from tests.portal.steps import log_in, main_nav, register
+from tests.portal.steps import assert_accessible, log_in, main_nav, register
 
 pytestmark = sqlite_suite_only
 
@@ -168,3 +168,24 @@ def test_profile_billing_privacy_export_and_company_representatives(tabs, tmp_pa
     expect(page.locator("#flash")).to_contain_text("Invitation sent")
     expect(page.get_by_role("cell", name="magazzino@officina.example.it")).to_be_visible()
     assert tab.errors == []
+
+
+def test_every_main_page_passes_axe_s_wcag_rules(tabs):
+    visitor = tabs()
+    for path in ("/catalog", "/product/MOKA-03", "/services", "/login", "/register", "/forgot"):
+        page = visitor.open(path)
+        expect(page.get_by_role("heading", level=1)).to_be_visible()
+        assert_accessible(page)
+    customer = tabs()
+    page = register(customer, "sara.gallo@example.it", first="Sara", last="Gallo")
+    for path in ("/carts", "/quotes", "/orders", "/returns", "/messages", "/profile"):
+        page = customer.open(path)
+        expect(page.get_by_role("heading", level=1)).to_be_visible()
+        assert_accessible(page)
+    staff = tabs()
+    log_in(staff, STAFF_EMAIL, STAFF_PASSWORD)
+    for path in ("/staff", "/staff/orders", "/staff/quotes", "/staff/returns", "/staff/notifications"):
+        page = staff.open(path)
+        expect(page.get_by_role("heading", level=1)).to_be_visible()
+        assert_accessible(page)
+    assert visitor.errors == customer.errors == staff.errors == []
