@@ -19,7 +19,7 @@ class StuckAccounts(ServiceBase):
     calls = []
 
     @rpc
-    def register(self, payload):
+    def register(self, payload, client_address=None):  # the gateway passes the caller's address (rate limit)
         StuckAccounts.calls.append(time.monotonic())
         eventlet.sleep(3)
         return {}
