@@ -83,6 +83,8 @@ def test_register_buy_deliver_return_with_photo_approve_label_and_messages(tabs,
             form.get_by_label(label).fill(value)
         form.get_by_role("button", name="Change status").click()
         expect(desk.locator("#flash")).to_contain_text(f"{order_number} is now {status}")
+        # The list is drawn again with the new status before the next move.
+        expect(desk.get_by_role("row", name=re.compile(order_number)).locator(".badge").first).to_have_text(status)
 
     # -- the customer sees the delivery and opens a return with a photo -------------------------
     main_nav(page, "Returns").click()
@@ -157,5 +159,28 @@ def test_register_buy_deliver_return_with_photo_approve_label_and_messages(tabs,
     main_nav(page, "Messages").click()
     page.get_by_role("link", name="Is the photo enough for you?").click()
     expect(page.locator(".chat li.staff")).to_contain_text("the photo is clear")
+    # A new conversation from the desk, not about an order.
+    customer.open("/messages")
+    page.get_by_label("Your message").fill("Do you sell spare gaskets for the moka?")
+    page.get_by_role("button", name="Send").click()
+    expect(page.get_by_role("heading", name="Do you sell spare gaskets for the moka?", level=1)).to_be_visible()
 
+    # -- staff: the goods arrive, the refund is paid, the return is closed; the thread too ------
+    staff.open(f"/staff/return/{rma_number}")
+    desk.get_by_label("Decision").select_option("accept")
+    desk.get_by_role("button", name="Record receipt").click()
+    expect(desk.get_by_role("button", name="Refund paid / replacement sent")).to_be_visible()
+    desk.get_by_role("button", name="Refund paid / replacement sent").click()
+    expect(desk.get_by_role("button", name="Close return")).to_be_visible()
+    desk.get_by_role("button", name="Close return").click()
+    expect(desk.locator(".timeline")).to_contain_text("Closed")
+    main_nav(desk, "Inbox").click()
+    reload_until(desk, desk.get_by_role("link", name="Do you sell spare gaskets for the moka?")).click()
+    desk.get_by_role("button", name="Assign to me").click()
+    expect(desk.get_by_text("Assigned to you")).to_be_visible()
+    desk.get_by_role("button", name="Close conversation").click()
+    expect(desk.get_by_text("Closed", exact=True).first).to_be_visible()
+
+    customer.open(f"/return/{rma_number}")
+    expect(page.locator(".timeline")).to_contain_text("Closed")
     assert customer.errors == [] and staff.errors == [], (customer.errors, staff.errors)
