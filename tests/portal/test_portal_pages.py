@@ -146,14 +146,16 @@ def test_profile_billing_privacy_export_and_company_representatives(tabs, tmp_pa
     billing.get_by_label("Current password").fill("Portale-di-prova-2026")
     billing.get_by_role("button", name="Save").click()
     expect(page.locator("#flash")).to_contain_text("Saved")
-    page.wait_for_selector("body[data-ready=true]")
-    expect(page.locator("section.card", has=page.get_by_role("heading", name="Billing data"))
-           .get_by_label("City")).to_have_value("Torino")
 
     privacy = page.locator("section.card", has=page.get_by_role("heading", name="Privacy"))
     privacy.get_by_label("Send me offers by e-mail").check()
     privacy.get_by_role("button", name="Save").click()
     expect(page.locator("#flash")).to_contain_text("Saved")
+    page.reload()  # what the page shows now comes from the API
+    page.wait_for_selector("body[data-ready=true]")
+    expect(page.locator("section.card", has=page.get_by_role("heading", name="Billing data"))
+           .get_by_label("City")).to_have_value("Torino")
+    expect(privacy.get_by_label("Send me offers by e-mail")).to_be_checked()
     with page.expect_download() as download_info:
         privacy.get_by_role("button", name="Download my data (JSON)").click()
     exported = tmp_path / "export.json"

@@ -168,8 +168,8 @@ function billingSection(billing) {
   );
   onSubmit(billingForm, async (values) => {
     await put('/me/billing', nest(values));
+    billingForm.querySelector('[name=current_password]').value = '';
     flash(t('saved'));
-    navigate('/profile');
   });
   return section(t('billing.title'), billingForm);
 }
