@@ -66,6 +66,10 @@ def versions(broker: str) -> dict:
 
         found["commit"] = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True,
                                          text=True, timeout=10).stdout.strip() or "?"
+        changed = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no", "--", "services", "gateway",
+                                  "bench"], cwd=ROOT, capture_output=True, text=True, timeout=10).stdout.strip()
+        if changed:
+            found["commit"] += " with uncommitted changes"
     except OSError:
         found["commit"] = "?"
     return found
@@ -208,8 +212,12 @@ def markdown(run: Run, result: dict) -> str:
            f"Machine: {m['cpus']} cores ({m['cpu']}), {m['memory_gb']} GB, {m['platform']}. "
            f"Load average before the run {result['load_average_before'][0]}, after "
            f"{result['load_average_after'][0]} (other work on the machine inflates every row, floors included).",
-           "",
-           f"Versions: Sportello {v.get('sportello')} (commit {v.get('commit')}), Python {v.get('python')}, "
+           ""]
+    if max(result["load_average_before"][0], result["load_average_after"][0]) > 0.5 * (m["cpus"] or 1):
+        out += [f"**Busy machine:** the load average was above half the cores when this run started or ended: "
+                "other programs took CPU from every row. Read each path against the floors of this run only, "
+                "and re-run `make bench` on an otherwise idle machine for figures to keep.", ""]
+    out += [f"Versions: Sportello {v.get('sportello')} (commit {v.get('commit')}), Python {v.get('python')}, "
            f"nameko {v.get('nameko')}, eventlet {v.get('eventlet')}, SQLAlchemy {v.get('sqlalchemy')}, "
            f"RabbitMQ {v.get('rabbitmq')}, SQLite {v.get('sqlite')}.",
            "",
@@ -294,3 +302,30 @@ def emit(run: Run, write_docs: bool) -> dict:
     print(f"\nsaved {named}, {RESULTS / 'latest.json'}" + (f", {PLOT}, {DOC}" if write_docs else
                                                            f", {RESULTS / 'latest.png'}"))
     return result
+
+
+def run_from_json(result: dict) -> Run:
+    """The Run a results file was written from (to render docs/performance.md again)."""
+    from bench.data import Scale
+
+    def figures(rows):
+        return [Figure(**row) for row in rows]
+
+    scale_out = result.get("scale_out")
+    if scale_out:
+        scale_out = dict(scale_out, figures=figures(scale_out["figures"]))
+    return Run(mode=result["mode"], scale=Scale(**result["scale"]), seconds_per_row=result["seconds_per_row"],
+               clients=tuple(result["clients"]), figures=figures(result["figures"]), auth=result["token_checks"],
+               processes=result["processes"], scale_out=scale_out, versions=result["versions"],
+               data_seconds=result["data_seconds"], load_before=tuple(result["load_average_before"]),
+               load_after=tuple(result["load_average_after"]), wall_seconds=result["wall_seconds"],
+               date=result["date"])
+
+
+if __name__ == "__main__":  # python -m bench.report [RESULTS.json]: render the plot and docs again from a file
+    source = Path(sys.argv[1]) if len(sys.argv) > 1 else RESULTS / "latest.json"
+    loaded = json.loads(source.read_text())
+    again = run_from_json(loaded)
+    plot(again, PLOT)
+    update_doc(markdown(again, dict(loaded, targets=targets(again))))
+    print(f"rendered {source} into {DOC} and {PLOT}")

@@ -349,6 +349,7 @@ def main(argv: list[str] | None = None) -> int:
     started = time.monotonic()
     load_before = os.getloadavg()
 
+    versions = report.versions("?")  # the code as it starts, before anything can change under the run
     vhost = OwnVhost()
     with vhost as amqp_uri:
         stack = Stack(keep_var=False)
@@ -375,7 +376,7 @@ def main(argv: list[str] | None = None) -> int:
                 probe.close()
             processes = memory_and_cpu(stack)
             scaled = None if args.no_scale_out else scale_out(stack, paths, stats, plan, log)
-            versions = report.versions(stats.broker_version())
+            versions["rabbitmq"] = stats.broker_version()
     run = report.Run(mode=plan.mode, scale=plan.scale, seconds_per_row=plan.seconds, clients=plan.clients,
                      figures=figures, auth=auth, processes=processes, scale_out=scaled, versions=versions,
                      data_seconds=data.seconds, load_before=load_before, load_after=os.getloadavg(),
