@@ -137,7 +137,7 @@ export function flash(text, kind = 'ok') {
   region.className = `flash ${kind}`;
   region.append(h('p', {}, text));
   region.hidden = false;
-  flash.shownAt = Date.now();
+  flash.pending = true;
   clearTimeout(flash.timer);
   flash.timer = setTimeout(() => { region.hidden = true; }, 6000);
 }
@@ -173,7 +173,8 @@ export function definitions(pairs) {
   return h('dl', { class: 'facts' }, pairs.filter(Boolean).map(([term, value]) => [h('dt', {}, term), h('dd', {}, value ?? '–')]));
 }
 
-// A message outlives the navigation it caused, not the next one.
+// A message outlives the page drawn right after it (the one its action led to), not the next.
 export function expireFlash() {
-  if (Date.now() - (flash.shownAt || 0) > 1500) document.getElementById('flash').hidden = true;
+  if (flash.pending) flash.pending = false;
+  else document.getElementById('flash').hidden = true;
 }
