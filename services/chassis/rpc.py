@@ -7,7 +7,9 @@
 * :class:`ServiceRpc` is nameko's ``RpcProxy`` whose requests expire after the
   RPC timeout, so a request nobody waits for any more is not run later.
 * :func:`call` waits at most that long and raises ``ServiceTimeout`` (504) or
-  ``ServiceUnavailable`` (503) instead of hanging.
+  ``ServiceUnavailable`` (503) instead of hanging. A service with no instance
+  consuming its queue is answered 503 at once: its durable queue would
+  otherwise hold the request until it expires (:class:`Liveness`).
 * RPC requests and replies are transient messages, and replies are published
   without a publisher confirm. nameko's defaults (persistent messages on a
   durable queue, a confirm for every reply) make RabbitMQ write every call to
@@ -29,17 +31,19 @@ from __future__ import annotations
 
 import socket
 import sys
+import time
 from typing import Any
 
 import logging
 
+import amqp.exceptions
 import eventlet
 from kombu.exceptions import OperationalError
 from marshmallow import ValidationError
-from nameko.amqp.publish import Publisher
+from nameko.amqp.publish import Publisher, get_connection
 from nameko.constants import AMQP_SSL_CONFIG_KEY, LOGIN_METHOD_CONFIG_KEY, NON_PERSISTENT
 from nameko.exceptions import UnknownService
-from nameko.rpc import Responder, RpcConsumer, get_rpc_exchange
+from nameko.rpc import RPC_QUEUE_TEMPLATE, Responder, RpcConsumer, get_rpc_exchange
 from nameko.rpc import Rpc as NamekoRpc
 from nameko.rpc import RpcProxy
 
@@ -123,11 +127,53 @@ class ServiceRpc(RpcProxy):
         super().setup()
 
 
+class Liveness:
+    """How many instances consume a service's RPC queue, asked of the broker at most once a second.
+
+    A stopped service leaves its durable ``rpc-<service>`` queue behind, so a request to it is
+    routable and would wait there for the whole RPC timeout. With no consumer on the queue the
+    caller answers 503 at once, and within a second of the service's return it calls it again.
+    """
+
+    def __init__(self, ttl: float = 1.0):
+        self.ttl = ttl
+        self.seen: dict[tuple[str, str], tuple[float, int]] = {}
+
+    def consumers(self, amqp_uri: str, service: str) -> int | None:
+        """The consumer count, or None when the broker cannot tell (the call then finds out itself)."""
+        key, now = (amqp_uri, service), time.monotonic()
+        cached = self.seen.get(key)
+        if cached is not None and now - cached[0] < self.ttl:
+            return cached[1]
+        try:
+            with get_connection(amqp_uri) as connection:
+                channel = connection.channel()
+                try:
+                    _, _, count = channel.queue_declare(queue=RPC_QUEUE_TEMPLATE.format(service), passive=True)
+                except amqp.exceptions.NotFound:
+                    count = 0  # never started: the request would be unroutable anyway
+                finally:
+                    try:
+                        channel.close()
+                    except settle.BROKER_ERRORS:
+                        pass
+        except settle.BROKER_ERRORS:
+            return None
+        self.seen[key] = (now, count)
+        return count
+
+
+LIVENESS = Liveness()
+
+
 def call(proxy, method: str, *args: Any, timeout: float | None = None, **kwargs: Any) -> Any:
     """Call ``proxy.method(*args, **kwargs)`` and wait at most ``timeout`` seconds."""
     service = proxy.service_name
+    config = proxy.worker_ctx.container.config
     if timeout is None:
-        timeout = proxy.worker_ctx.container.config.get("RPC_TIMEOUT", 10)
+        timeout = config.get("RPC_TIMEOUT", 10)
+    if LIVENESS.consumers(config["AMQP_URI"], service) == 0:
+        raise ServiceUnavailable(f"{service} is not running.", extra={"service": service})
     deadline = eventlet.Timeout(timeout)
     try:
         return getattr(proxy, method).call_async(*args, **kwargs).result()
