@@ -28,18 +28,17 @@ BROKER_ERRORS = (OSError, socket.error, ConnectionError, OperationalError, amqp.
 
 
 def ack(queue_consumer, message) -> bool:
-    try:
-        queue_consumer.ack_message(message)
-        return True
-    except BROKER_ERRORS as exc:
-        log.warning("could not ack a message (%s: %s); the broker hands it out again", type(exc).__name__, exc)
-        return False
+    return _quietly(queue_consumer.ack_message, "ack", message)
 
 
 def requeue(queue_consumer, message) -> bool:
+    return _quietly(queue_consumer.requeue_message, "requeue", message)
+
+
+def _quietly(settle_message, verb: str, message) -> bool:
     try:
-        queue_consumer.requeue_message(message)
+        settle_message(message)
         return True
     except BROKER_ERRORS as exc:
-        log.warning("could not requeue a message (%s: %s); the broker hands it out again", type(exc).__name__, exc)
+        log.warning("could not %s a message (%s: %s); the broker hands it out again", verb, type(exc).__name__, exc)
         return False
