@@ -118,12 +118,22 @@ function serviceForm(service) {
     if (!state.user) { navigate('/login'); return; }
     const body = nest(values);
     const payload = { service_id: service.id, quantity: body.quantity || 1, form: body.form || {} };
-    if (service.pricing === 'quote') {
-      await post('/quote-cart/items', payload);
-      flash(t('services.addedQuote', { name: service.name }));
-    } else {
-      await post('/cart/items', payload);
-      flash(t('cart.added', { name: service.name, cart: '' }));
+    try {
+      if (service.pricing === 'quote') {
+        await post('/quote-cart/items', payload);
+        flash(t('services.addedQuote', { name: service.name }));
+      } else {
+        const added = await post('/cart/items', payload);
+        flash(t('cart.added', { name: service.name, cart: added.cart.name }));
+      }
+    } catch (error) {
+      // The order form's problems come keyed by the form's own field names.
+      const names = new Set((service.form || []).map((def) => def.name));
+      if (error.fields) {
+        error.fields = Object.fromEntries(Object.entries(error.fields).map(([name, messages]) =>
+          [names.has(name) ? `form.${name}` : name, messages]));
+      }
+      throw error;
     }
   });
   return orderForm;
