@@ -3,7 +3,8 @@
 The portal is a single-page app in plain JavaScript modules that speaks only the
 public ``/api/v1`` API, so the gateway just hands out its files:
 
-* read once at start-up into memory (a few hundred KB), each with a content
+* read once into memory (about 110 KB, 28 KB gzipped: each text file is kept
+  gzipped too and sent so to browsers that accept it), each with a content
   hash as its ETag; ``Cache-Control: no-cache`` makes the browser revalidate,
   which costs a 304 and no body when nothing changed (no build step means no
   versioned file names, so long-lived caching would serve stale modules);
@@ -16,6 +17,7 @@ public ``/api/v1`` API, so the gateway just hands out its files:
 """
 from __future__ import annotations
 
+import gzip
 import hashlib
 import mimetypes
 import os
@@ -65,6 +67,7 @@ class PortalFile:
     body: bytes
     content_type: str
     etag: str
+    gzipped: bytes | None = None  # when it is smaller than the body
 
 
 def load_portal(directory: Path = PORTAL_DIR) -> dict[str, PortalFile]:
@@ -78,7 +81,9 @@ def load_portal(directory: Path = PORTAL_DIR) -> dict[str, PortalFile]:
         if content_type is None:
             continue
         body = path.read_bytes()
-        files[relative] = PortalFile(body, content_type, hashlib.sha256(body).hexdigest()[:32])
+        packed = gzip.compress(body, compresslevel=9, mtime=0)
+        files[relative] = PortalFile(body, content_type, hashlib.sha256(body).hexdigest()[:32],
+                                     packed if len(packed) < len(body) else None)
     return files
 
 
@@ -125,14 +130,22 @@ class PortalRoutes:
         if found is None:
             return problems.problem_response(404, "not-found", problems.HTTP_PROBLEMS[404][1],
                                              "No such file in the portal.", request.environ.get("sportello.request_id"))
+        packed = found.gzipped is not None and "gzip" in request.accept_encodings
+        # Each coding is its own representation, with its own (strong) validator.
+        etag = f"{found.etag}-gzip" if packed else found.etag
         headers = {
-            "ETag": f'"{found.etag}"',
+            "ETag": f'"{etag}"',
             "Cache-Control": "no-cache",
             "Content-Security-Policy": portal_csp(image_hosts(self.config)),
             "Referrer-Policy": "no-referrer",
             "X-Frame-Options": "DENY",
             "Cross-Origin-Resource-Policy": "same-origin",
         }
-        if request.if_none_match.contains(found.etag):
+        if found.gzipped is not None:
+            headers["Vary"] = "Accept-Encoding"
+        if request.if_none_match.contains(etag):
             return Response(status=304, headers=headers)
+        if packed:
+            return Response(found.gzipped, status=200, content_type=found.content_type,
+                            headers={**headers, "Content-Encoding": "gzip"})
         return Response(found.body, status=200, content_type=found.content_type, headers=headers)

@@ -22,6 +22,17 @@ def test_the_portal_page_and_its_modules_are_served_with_types_etags_and_a_self_
     again = requests.get(f"{base}/", headers={"If-None-Match": page.headers["ETag"]}, timeout=10)
     assert again.status_code == 304 and again.content == b""
 
+    # Browsers that accept gzip get it (requests decodes it); others get the file as it is.
+    packed = requests.get(f"{base}/portal/app.js", headers={"Accept-Encoding": "gzip"}, timeout=10)
+    plain = requests.get(f"{base}/portal/app.js", headers={"Accept-Encoding": "identity"}, timeout=10)
+    assert packed.headers["Content-Encoding"] == "gzip" and "Content-Encoding" not in plain.headers
+    assert packed.text == plain.text and "navigate" in plain.text
+    assert int(packed.headers["Content-Length"]) < int(plain.headers["Content-Length"])
+    assert packed.headers["Vary"] == "Accept-Encoding" and packed.headers["ETag"] != plain.headers["ETag"]
+    revalidated = requests.get(f"{base}/portal/app.js", timeout=10,
+                               headers={"Accept-Encoding": "gzip", "If-None-Match": packed.headers["ETag"]})
+    assert revalidated.status_code == 304
+
     for path, content_type in (("/portal/app.js", "text/javascript; charset=utf-8"),
                                ("/portal/views/returns.js", "text/javascript; charset=utf-8"),
                                ("/portal/styles.css", "text/css; charset=utf-8"),
