@@ -193,6 +193,11 @@ async function start() {
       state.user = null;
     }
   }
+  // The skip link must not become a route (#main): it only moves the focus.
+  document.querySelector('.skip').addEventListener('click', (event) => {
+    event.preventDefault();
+    document.getElementById('main').focus();
+  });
   window.addEventListener('hashchange', render);
   await render();
   document.body.dataset.ready = 'true';

@@ -57,6 +57,8 @@ def test_phone_width_has_no_sideways_scrolling_and_the_keyboard_reaches_everythi
     expect(page.get_by_role("link", name="Skip to content")).to_be_focused()
     page.keyboard.press("Enter")
     expect(page.locator("#main")).to_be_focused()
+    expect(page.get_by_role("heading", name="Catalog", level=1)).to_be_visible()  # still the same page
+    assert page.url.endswith("/#/catalog")
     # Log in with the keyboard only: focus the link, Enter, type, Enter submits.
     page.get_by_role("link", name="Log in").focus()
     page.keyboard.press("Enter")
