@@ -70,7 +70,9 @@ def test_phone_width_has_no_sideways_scrolling_and_the_keyboard_reaches_everythi
     page.keyboard.type(STAFF_PASSWORD)
     page.keyboard.press("Enter")
     expect(page.get_by_role("heading", name="Inbox", level=1)).to_be_visible()
-    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    for path in ("/staff", "/staff/orders", "/staff/quotes", "/staff/returns", "/staff/notifications"):
+        tab.open(path)
+        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), path
     # Focus is visible: the focused control gets an outline.
     page.keyboard.press("Tab")
     outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
