@@ -32,8 +32,9 @@ from gateway import problems
 from gateway.http import ApiServer
 
 PORTAL_DIR = Path(__file__).resolve().parent.parent / "portal"
-# The demo catalog's pictures live there (services/catalog/demo_data.py); a shop sets its own.
-DEFAULT_IMAGE_HOSTS = ("https://img.sportello.example",)
+# None unless configured: the demo catalog's pictures are on a .example host
+# (services/catalog/demo_data.py), a name that never resolves and the portal never asks.
+DEFAULT_IMAGE_HOSTS: tuple[str, ...] = ()
 CONTENT_TYPES = {
     ".html": "text/html; charset=utf-8",
     ".js": "text/javascript; charset=utf-8",

@@ -2,6 +2,7 @@
 import requests
 
 from gateway.openapi import build_spec
+from gateway.routes.portal import image_hosts, portal_csp
 from gateway.service import GatewayService
 from tests.portal.conftest import IMAGE_HOST, sqlite_suite_only
 
@@ -63,3 +64,12 @@ def test_nothing_outside_the_portal_folder_is_served(shop):
 def test_the_portal_is_not_an_api_operation():
     paths = build_spec(GatewayService)["paths"]
     assert "/" not in paths and not any(path.startswith("/portal") for path in paths)
+
+
+def test_image_hosts_are_plain_origins_from_the_config_or_the_environment(monkeypatch):
+    monkeypatch.delenv("PORTAL_IMAGE_HOSTS", raising=False)
+    assert image_hosts({}) == ()
+    assert "img-src 'self' data: blob:;" in portal_csp(image_hosts({}))
+    monkeypatch.setenv("PORTAL_IMAGE_HOSTS", "https://img.shop.it, https://cdn.shop.it:8443 https://x;script-src *")
+    assert image_hosts({}) == ("https://img.shop.it", "https://cdn.shop.it:8443")
+    assert image_hosts({"PORTAL_IMAGE_HOSTS": ["https://pics.shop.de"]}) == ("https://pics.shop.de",)
