@@ -1,13 +1,17 @@
 """The rest of the portal in the browser: languages, phone width, keyboard, errors by field,
 services and quotes, profile/billing/privacy/export, company representatives, the staff's logs."""
+import email
+import email.policy
 import json
 import re
 from datetime import date, timedelta
+from pathlib import Path
 
 from playwright.sync_api import expect
 
 from tests.portal.conftest import STAFF_EMAIL, STAFF_PASSWORD, sqlite_suite_only
 from tests.portal.steps import assert_accessible, log_in, main_nav, register
+from tests.support.fixtures import wait_until
 
 pytestmark = sqlite_suite_only
 
@@ -184,6 +188,45 @@ def test_profile_billing_privacy_export_and_company_representatives(tabs, tmp_pa
     expect(page.locator("#flash")).to_contain_text("Invitation sent")
     expect(page.get_by_role("cell", name="magazzino@officina.example.it")).to_be_visible()
     assert tab.errors == []
+
+
+def test_an_invited_representative_activates_from_the_mail_link_and_logs_in(tabs, shop):
+    admin = tabs()
+    page = register(admin, "direzione@ferramenta.example.it", first="Marta", last="Riva",
+                    business={"name": "Ferramenta Riva Snc", "tax_id": "IT09876543210"})
+    page.goto("/#/company")
+    page.get_by_label("E-mail").fill("banco@ferramenta.example.it")
+    page.get_by_role("button", name="Invite a representative").click()
+    expect(page.locator("#flash")).to_contain_text("Invitation sent")
+
+    mail_dir = Path(shop.config["MAIL"]["file_dir"])
+
+    def activation_link():
+        for path in mail_dir.glob("*.eml"):
+            mail = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
+            if mail["To"] == "banco@ferramenta.example.it":
+                text = mail.get_body(preferencelist=("plain",)).get_content()
+                found = re.search(r"https?://\S+(/activate\?token=\S+)", text)
+                if found:
+                    return found.group(1)
+        return None
+
+    link = wait_until(activation_link, timeout=20)
+    representative = tabs()
+    page = representative.page
+    page.goto(link)  # the mail's link, on this test's gateway
+    expect(page.get_by_role("heading", name="Activate your access", level=1)).to_be_visible()
+    expect(page.get_by_label("Code from the message")).not_to_have_value("")
+    page.get_by_label("First name").fill("Luca")
+    page.get_by_label("Last name").fill("Banchi")
+    page.get_by_label("New password").fill("Banco-Ferramenta-2026")
+    page.get_by_role("button", name="Activate").click()
+    expect(page.get_by_role("heading", name="Log in", level=1)).to_be_visible()
+    page.get_by_label("E-mail or customer number").fill("banco@ferramenta.example.it")
+    page.get_by_label("Password").fill("Banco-Ferramenta-2026")
+    page.get_by_role("button", name="Log in").click()
+    expect(page.get_by_text("Luca Banchi")).to_be_visible()
+    assert admin.errors == representative.errors == []
 
 
 def test_every_main_page_passes_axe_s_wcag_rules(tabs):
