@@ -148,7 +148,10 @@ class Tab:
 
     def open(self, hash_path: str = "/"):
         """Go to a route of the app and wait until it is rendered (not the page before it)."""
-        self.page.goto(f"/#{hash_path}")
+        if self.page.url.endswith(f"/#{hash_path}"):
+            self.page.reload()  # the same address: no hashchange, so load it again
+        else:
+            self.page.goto(f"/#{hash_path}")
         self.page.wait_for_function("expected => document.body.dataset.route === expected", arg=f"#{hash_path}")
         return self.page
 

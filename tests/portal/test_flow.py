@@ -6,6 +6,7 @@ confirms the shipment; customer and staff exchange messages. No console errors a
 """
 import re
 
+import requests
 from playwright.sync_api import expect
 
 from tests.portal.conftest import STAFF_EMAIL, STAFF_PASSWORD, png, sqlite_suite_only
@@ -183,4 +184,83 @@ def test_register_buy_deliver_return_with_photo_approve_label_and_messages(tabs,
 
     customer.open(f"/return/{rma_number}")
     expect(page.locator(".timeline")).to_contain_text("Closed")
+    assert customer.errors == [] and staff.errors == [], (customer.errors, staff.errors)
+
+
+def delivered_order(base_url: str, email: str, password: str, code: str = "MOKA-06") -> str:
+    """A customer with a delivered order, made through the API (the first test does it in the browser)."""
+    api = requests.Session()
+    assert api.post(f"{base_url}/api/v1/accounts", json={"email": email, "password": password, "first_name": "Carlo",
+                                                         "last_name": "Fontana", "accept_terms": True},
+                    timeout=10).status_code == 201
+    token = api.post(f"{base_url}/api/v1/auth/login", json={"identifier": email, "password": password},
+                     timeout=10).json()["token"]
+    customer = {"Authorization": f"Bearer {token}"}
+    cart = api.post(f"{base_url}/api/v1/cart/items", json={"code": code, "quantity": 1}, headers=customer,
+                    timeout=10).json()["cart"]
+    address = {"street": "Via Dante 5", "postal_code": "40121", "city": "Bologna", "country": "IT"}
+    placed = api.post(f"{base_url}/api/v1/carts/{cart['id']}/checkout", headers=customer, timeout=10,
+                      json={"shipping_address": {"name": "Carlo Fontana", **address}, "billing": address,
+                            "payment_method": "bank_transfer"})
+    assert placed.status_code == 201, placed.text
+    number = placed.json()["number"]
+    staff_login = api.post(f"{base_url}/api/v1/auth/login", json={"identifier": STAFF_EMAIL, "password": STAFF_PASSWORD},
+                           timeout=10)
+    staff = {"Authorization": f"Bearer {staff_login.json()['token']}"}
+    for move in ({"status": "processing"}, {"status": "fulfilled", "carrier": "SDA", "tracking_number": "S-1"},
+                 {"status": "delivered"}):
+        moved = api.post(f"{base_url}/api/v1/staff/orders/{number}/status", json=move, headers=staff, timeout=10)
+        assert moved.status_code == 200, moved.text
+    return number
+
+
+def test_staff_ask_for_details_then_offer_a_discount_that_the_customer_accepts(tabs, shop):
+    customer, staff = tabs(), tabs()
+    number = delivered_order(shop.gateway_url, "carlo.fontana@example.it", "Portale-di-prova-2026")
+    page = log_in(customer, "carlo.fontana@example.it", "Portale-di-prova-2026")
+    main_nav(page, "Returns").click()
+    reload_until(page, page.get_by_role("link", name=f"Return items of {number}")).click()
+    page.get_by_label("Request type").select_option("standard_warranty")
+    line = page.get_by_role("group", name=re.compile("Moka Sportello 6 tazze"))
+    line.get_by_label(re.compile("^Return ")).check()
+    line.get_by_label("Reason").fill("The handle is loose.")
+    page.get_by_label(re.compile(r"^Message")).fill("The handle came loose after a week.")
+    address = page.get_by_role("group", name="Pick-up / return address")
+    address.get_by_label("Street and number").fill("Via Dante 5")
+    address.get_by_label("Postal code").fill("40121")
+    address.get_by_label("City").fill("Bologna")
+    page.get_by_role("button", name="Send the return request").click()
+    heading = page.get_by_role("heading", name=re.compile(r"^Return RMA-"), level=1)
+    expect(heading).to_be_visible()
+    rma_number = heading.inner_text().removeprefix("Return ").strip()
+
+    desk = log_in(staff, STAFF_EMAIL, STAFF_PASSWORD)
+    staff.open(f"/staff/return/{rma_number}")
+    desk.get_by_label("Decision").select_option("request_info")
+    desk.get_by_label("Message to the customer").fill("Which screw is loose? A photo would help.")
+    desk.get_by_role("button", name="Review").click()
+    expect(desk.locator(".timeline")).to_contain_text("Details requested")
+
+    customer.open(f"/return/{rma_number}")
+    expect(page.get_by_role("heading", name="The shop needs more details")).to_be_visible()
+    page.get_by_label("The details asked for").fill("The screw under the handle; it turns freely.")
+    page.get_by_role("button", name="Send details").click()
+    expect(page.locator(".timeline")).to_contain_text("Submitted")
+    expect(page.get_by_role("heading", name="The shop needs more details")).to_have_count(0)
+
+    staff.open(f"/staff/return/{rma_number}")
+    desk.get_by_label("Decision").select_option("offer")
+    desk.get_by_label("Message to the customer").fill("We offer a discount instead of a return.")
+    offer = desk.get_by_role("group", name="Commercial offer (decision: offer)")
+    offer.get_by_label("Offer kind").select_option("discount")
+    offer.get_by_label("Amount").fill("8.50")
+    offer.get_by_label("Offer description").fill("Refunded to your bank account.")
+    desk.get_by_role("button", name="Review").click()
+    expect(desk.locator(".timeline")).to_contain_text("Offer made")
+
+    customer.open(f"/return/{rma_number}")
+    expect(page.get_by_text("Discount €8.50").first).to_be_visible()
+    page.get_by_role("button", name="Accept the offer").click()
+    expect(page.get_by_role("button", name="Accept the offer")).to_have_count(0)
+    expect(page.locator(".timeline li")).to_have_count(5)
     assert customer.errors == [] and staff.errors == [], (customer.errors, staff.errors)
