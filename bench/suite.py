@@ -53,12 +53,13 @@ class Plan:
     seconds: float
     warmup: float
     scale_out_clients: tuple[int, ...]
+    settle: float  # pause after a write row (its events and mails are handled meanwhile)
 
     @classmethod
     def of(cls, quick: bool) -> "Plan":
         if quick:
-            return cls("quick", bench_data.Scale.quick(), (1, 10), 1.2, 0.2, (10,))
-        return cls("full", bench_data.Scale.full(), (1, 10, 50), 8.0, 1.0, (10, 50))
+            return cls("quick", bench_data.Scale.quick(), (1, 10), 1.2, 0.2, (10,), 0.5)
+        return cls("full", bench_data.Scale.full(), (1, 10, 50), 8.0, 1.0, (10, 50), 2.0)
 
 
 class Paths:
@@ -205,24 +206,51 @@ def login_all(base_url: str, customers: list[bench_data.BenchCustomer]) -> list[
 
 class Broker:
     """What the run asks RabbitMQ, over AMQP on the run's own vhost (exact and immediate, where the
-    management API's statistics lag by up to 5 s): a spy queue bound to nameko's RPC exchange
-    for ``accounts.authenticate`` holds a copy of every token check the gateway sends."""
+    management API's statistics lag by up to 5 s).
+
+    Token checks: a spy queue bound to nameko's RPC exchange for ``accounts.authenticate`` gets a
+    copy of every token check the gateway sends, and a thread counts them as they arrive. (Counting
+    the queue's length would not do: RPC requests expire after the RPC timeout, copies included.)
+    """
 
     SPY = "bench-token-checks"
 
     def __init__(self, amqp_uri: str, vhost: OwnVhost):
-        from kombu import Connection, Exchange, Queue
+        from kombu import Connection
 
         self.vhost = vhost
-        self.connection = Connection(amqp_uri)
-        self.channel = self.connection.channel()
-        rpc_exchange = Exchange("nameko-rpc", type="topic", durable=True)
-        self.spy = Queue(self.SPY, rpc_exchange, routing_key="accounts.authenticate", exclusive=True,
-                         channel=self.channel)
-        self.spy.declare()
+        self.amqp_uri = amqp_uri
+        self.control = Connection(amqp_uri)
+        self.channel = self.control.channel()
+        self.checks = 0
+        self.stopped = threading.Event()
+        ready = threading.Event()
+        self.counter = threading.Thread(target=self._count, args=(ready,), daemon=True)
+        self.counter.start()
+        if not ready.wait(30):
+            raise RuntimeError("the token-check spy did not start")
+
+    def _count(self, ready: threading.Event) -> None:
+        import socket
+
+        from kombu import Connection, Consumer, Exchange, Queue
+
+        def counted(_body, _message):
+            self.checks += 1
+
+        with Connection(self.amqp_uri) as connection:
+            spy = Queue(self.SPY, Exchange("nameko-rpc", type="topic", durable=True),
+                        routing_key="accounts.authenticate", exclusive=True)
+            with Consumer(connection, queues=[spy], callbacks=[counted], no_ack=True, accept=["json"]):
+                ready.set()
+                while not self.stopped.is_set():
+                    try:
+                        connection.drain_events(timeout=0.5)
+                    except socket.timeout:
+                        pass
 
     def token_checks(self) -> int:
-        return self.channel.queue_declare(self.SPY, passive=True).message_count
+        return self.checks
 
     def consumers(self, queue: str) -> int:
         return self.channel.queue_declare(queue, passive=True).consumer_count
@@ -231,10 +259,12 @@ class Broker:
         try:
             return requests.get(f"{self.vhost.api}/overview", auth=self.vhost.auth, timeout=10).json()["rabbitmq_version"]
         except (requests.RequestException, ValueError, KeyError):
-            return self.connection.connection.server_properties.get("version", b"?").decode()
+            return self.control.connection.server_properties.get("version", b"?").decode()
 
     def close(self) -> None:
-        self.connection.release()
+        self.stopped.set()
+        self.counter.join(timeout=5)
+        self.control.release()
 
 
 AUTHENTICATED = ("cart add", "checkout", "order list", "order detail", "RMA create", "thread list")
@@ -280,9 +310,11 @@ def run_level(paths: Paths, probe: WindowProbe, clients: int, plan: Plan, log) -
         if plan.warmup:
             measure(name, request, clients, plan.warmup)
         first[name] = measure(name, request, clients, plan.seconds / 2)
+    # Reads first, then writes: a write leaves work behind (outbox events, their consumers, mails),
+    # which would otherwise land on the next row; after each write the stack gets a moment to settle.
     rows = [("login", paths.login), ("catalog search", paths.search), ("product page", paths.product_page),
-            ("cart add", paths.cart_add), ("checkout", paths.checkout), ("order list", paths.order_list),
-            ("order detail", paths.order_detail), ("RMA create", paths.rma_create), ("thread list", paths.thread_list),
+            ("order list", paths.order_list), ("order detail", paths.order_detail), ("thread list", paths.thread_list),
+            ("cart add", paths.cart_add), ("checkout", paths.checkout), ("RMA create", paths.rma_create),
             (EVENT, probe)]
     figures = []
     for name, request in rows:
@@ -292,6 +324,8 @@ def run_level(paths: Paths, probe: WindowProbe, clients: int, plan: Plan, log) -
         log(f"  {clients:>3} clients  {name:40} {figure.rps:>8} req/s  p50 {figure.p50_ms:>7} ms  "
             f"p99 {figure.p99_ms:>7} ms  errors {figure.errors}")
         figures.append(figure)
+        if name in WRITES or name == EVENT:
+            time.sleep(plan.settle)
     for name, request in reversed(floors):
         figure = merged(first[name], measure(name, request, clients, plan.seconds / 2))
         log(f"  {clients:>3} clients  {name:40} {figure.rps:>8} req/s  p50 {figure.p50_ms:>7} ms  "
@@ -335,7 +369,7 @@ def main(argv: list[str] | None = None) -> int:
     plan = Plan.of(args.quick)
     if args.seconds or args.clients:
         plan = Plan(plan.mode, plan.scale, tuple(args.clients or plan.clients), args.seconds or plan.seconds,
-                    plan.warmup, plan.scale_out_clients)
+                    plan.warmup, plan.scale_out_clients, plan.settle)
     write_docs = plan.mode == "full" if args.docs is None else args.docs
     log = report.log
     started = time.monotonic()
