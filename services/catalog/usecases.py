@@ -41,7 +41,7 @@ def get_product(uow, code: str) -> Product:
 
 def look_up_prices(uow, codes: list[str]) -> dict[str, list]:
     """The products of a cart in one query, in the order asked; codes not in the catalog listed apart."""
-    found = Products(uow.session).by_codes(codes)
+    found = Products(uow.session).by_codes(codes, with_taxa=False)  # prices only: no categories, no showcases
     products, missing, seen = [], [], set()
     for code in codes:
         key = code_key(code)
