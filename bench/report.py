@@ -253,11 +253,14 @@ def markdown(run: Run, result: dict) -> str:
     if run.scale_out:
         so = run.scale_out
         out += [f"**Scale-out: {so['instances']} {so['service']} processes** (competing consumers of "
-                f"`rpc-{so['service']}`; {so['consumers_seen']} consumers seen), same run", "",
+                f"`rpc-{so['service']}`; {so['consumers_seen']} consumers seen), beside the same rows with one "
+                "process measured just before", "",
                 "| path | clients | req/s (1 -> 2) | p50 ms (1 -> 2) | p99 ms (1 -> 2) |", "|---|---:|---:|---:|---:|"]
+        baseline = [b if isinstance(b, Figure) else Figure(**b) for b in so.get("baseline") or []]
         for f in so["figures"]:
             f = f if isinstance(f, dict) else asdict(f)
-            one = _at(run.figures, f["path"], f["clients"])
+            # measured just before the second process started; older results files: the main rows
+            one = _at(baseline, f["path"], f["clients"]) or _at(run.figures, f["path"], f["clients"])
             if one:
                 out.append(f"| {f['path']} | {f['clients']} | {one.rps} -> {f['rps']} | {one.p50_ms} -> {f['p50_ms']} "
                            f"| {one.p99_ms} -> {f['p99_ms']} |")
@@ -280,8 +283,8 @@ def emit(run: Run, write_docs: bool) -> dict:
     result = as_json(run)
     print(table(run.figures))
     if run.scale_out:
-        print(f"\nscale-out: 2 x {run.scale_out['service']}")
-        print(table(run.scale_out["figures"]))
+        print(f"\nscale-out: 1 x {run.scale_out['service']}, then 2 x")
+        print(table(run.scale_out.get("baseline", []) + run.scale_out["figures"]))
     print("\nprocesses after the load:")
     for name, p in run.processes.items():
         print(f"  {name:10} RSS {p['rss_mb']:>7} MB  CPU {p['cpu_seconds']:>7} s")
@@ -313,7 +316,8 @@ def run_from_json(result: dict) -> Run:
 
     scale_out = result.get("scale_out")
     if scale_out:
-        scale_out = dict(scale_out, figures=figures(scale_out["figures"]))
+        scale_out = dict(scale_out, figures=figures(scale_out["figures"]),
+                         baseline=figures(scale_out.get("baseline") or []))
     return Run(mode=result["mode"], scale=Scale(**result["scale"]), seconds_per_row=result["seconds_per_row"],
                clients=tuple(result["clients"]), figures=figures(result["figures"]), auth=result["token_checks"],
                processes=result["processes"], scale_out=scale_out, versions=result["versions"],

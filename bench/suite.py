@@ -334,27 +334,40 @@ def run_level(paths: Paths, probe: WindowProbe, clients: int, plan: Plan, log) -
     return figures
 
 
+SCALE_OUT_ROWS = (FLOOR_READ, "catalog search", "product page")
+
+
 def scale_out(stack: Stack, paths: Paths, stats: Broker, plan: Plan, log) -> dict:
-    """The hottest service twice: a second process consuming from the same RPC queue."""
+    """The hottest service twice: a second process consuming from the same RPC queue.
+
+    The same rows are measured with one process just before (``baseline``), so that both
+    sides of the comparison see the machine in the same state."""
+    requests_of = {FLOOR_READ: paths.indexed_read, "catalog search": paths.search, "product page": paths.product_page}
+
+    def rows(label: str) -> list[Figure]:
+        measured = []
+        for clients in plan.scale_out_clients:
+            for name in SCALE_OUT_ROWS:
+                if plan.warmup:
+                    measure(name, requests_of[name], clients, plan.warmup)
+                figure = measure(name, requests_of[name], clients, plan.seconds)
+                log(f"  {label}  {clients:>3} clients  {name:32} {figure.rps:>8} req/s  p99 {figure.p99_ms:>7} ms")
+                measured.append(figure)
+        return measured
+
+    baseline = rows(f"1x {HOTTEST}")
     extra = stack.start_instance(HOTTEST)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline and (stats.consumers(f"rpc-{HOTTEST}") or 0) < 2:
         time.sleep(0.5)
     consumers = stats.consumers(f"rpc-{HOTTEST}")
-    figures = []
+    time.sleep(max(2.0, plan.settle))  # the new process finishes starting (imports, connections) first
     try:
-        for clients in plan.scale_out_clients:
-            for name, request in ((FLOOR_READ, paths.indexed_read), ("catalog search", paths.search),
-                                  ("product page", paths.product_page)):
-                if plan.warmup:
-                    measure(name, request, clients, plan.warmup)
-                figure = measure(name, request, clients, plan.seconds)
-                log(f"  2x {HOTTEST}  {clients:>3} clients  {name:32} {figure.rps:>8} req/s  "
-                    f"p99 {figure.p99_ms:>7} ms")
-                figures.append(figure)
+        figures = rows(f"2x {HOTTEST}")
     finally:
         stack.stop_instance(extra)
-    return {"service": HOTTEST, "instances": 2, "consumers_seen": consumers, "figures": figures}
+    return {"service": HOTTEST, "instances": 2, "consumers_seen": consumers, "baseline": baseline,
+            "figures": figures}
 
 
 def main(argv: list[str] | None = None) -> int:
