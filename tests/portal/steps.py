@@ -28,6 +28,7 @@ def register(tab, email: str, password: str = "Portale-di-prova-2026", first: st
     page.get_by_label("I accept the terms").check()
     page.get_by_role("button", name="Create account").click()
     expect(page.get_by_role("button", name="Log out")).to_be_visible()
+    wait_landed(page)
     return page
 
 
@@ -37,7 +38,15 @@ def log_in(tab, identifier: str, password: str):
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Log in").click()
     expect(page.get_by_role("button", name="Log out")).to_be_visible()
+    wait_landed(page)
     return page
+
+
+def wait_landed(page) -> None:
+    """Signing in navigates on (after loading the language): wait until the page it lands on is drawn,
+    or a test's next navigation could be overtaken by it."""
+    page.wait_for_function("() => !['#/login', '#/register'].includes(document.body.dataset.route)"
+                           " && !document.getElementById('main').hasAttribute('aria-busy')")
 
 
 def reload_until(page, locator, timeout: float = 20.0):

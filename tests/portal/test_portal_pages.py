@@ -194,7 +194,7 @@ def test_an_invited_representative_activates_from_the_mail_link_and_logs_in(tabs
     admin = tabs()
     page = register(admin, "direzione@ferramenta.example.it", first="Marta", last="Riva",
                     business={"name": "Ferramenta Riva Snc", "tax_id": "IT09876543210"})
-    page.goto("/#/company")
+    page = admin.open("/company")
     page.get_by_label("E-mail").fill("banco@ferramenta.example.it")
     page.get_by_role("button", name="Invite a representative").click()
     expect(page.locator("#flash")).to_contain_text("Invitation sent")
