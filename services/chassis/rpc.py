@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import socket
 import sys
+import threading
 import time
 from typing import Any
 
@@ -38,9 +39,10 @@ import logging
 
 import amqp.exceptions
 import eventlet
+from kombu import Connection
 from kombu.exceptions import OperationalError
 from marshmallow import ValidationError
-from nameko.amqp.publish import Publisher, get_connection
+from nameko.amqp.publish import Publisher
 from nameko.constants import AMQP_SSL_CONFIG_KEY, LOGIN_METHOD_CONFIG_KEY, NON_PERSISTENT
 from nameko.exceptions import UnknownService
 from nameko.rpc import RPC_QUEUE_TEMPLATE, Responder, RpcConsumer, get_rpc_exchange
@@ -138,6 +140,10 @@ class Liveness:
     def __init__(self, ttl: float = 1.0):
         self.ttl = ttl
         self.seen: dict[tuple[str, str], tuple[float, int]] = {}
+        # One connection of its own per broker, used by one greenthread at a time: kombu
+        # connections are not safe to share, and a pooled one may be dead after a broker restart.
+        self.connections: dict[str, Connection] = {}
+        self.lock = threading.Lock()
 
     def consumers(self, amqp_uri: str, service: str) -> int | None:
         """The consumer count, or None when the broker cannot tell (the call then finds out itself)."""
@@ -145,22 +151,38 @@ class Liveness:
         cached = self.seen.get(key)
         if cached is not None and now - cached[0] < self.ttl:
             return cached[1]
+        if not self.lock.acquire(blocking=False):
+            return cached[1] if cached is not None else None  # another greenthread is asking right now
         try:
-            with get_connection(amqp_uri) as connection:
-                channel = connection.channel()
-                try:
-                    _, _, count = channel.queue_declare(queue=RPC_QUEUE_TEMPLATE.format(service), passive=True)
-                except amqp.exceptions.NotFound:
-                    count = 0  # never started: the request would be unroutable anyway
-                finally:
-                    try:
-                        channel.close()
-                    except settle.BROKER_ERRORS:
-                        pass
-        except settle.BROKER_ERRORS:
-            return None
-        self.seen[key] = (now, count)
+            count = self._ask(amqp_uri, service)
+        finally:
+            self.lock.release()
+        if count is not None:
+            self.seen[key] = (now, count)
+        else:
+            self.seen.pop(key, None)
         return count
+
+    def _ask(self, amqp_uri: str, service: str) -> int | None:
+        connection = self.connections.get(amqp_uri)
+        if connection is None:
+            connection = self.connections[amqp_uri] = Connection(amqp_uri, connect_timeout=2)
+        try:
+            channel = connection.channel()
+            try:
+                _, _, count = channel.queue_declare(queue=RPC_QUEUE_TEMPLATE.format(service), passive=True)
+            except amqp.exceptions.NotFound:
+                return 0  # never started: the request would be unroutable anyway (the channel is closed)
+            channel.close()
+            return count
+        except Exception as exc:  # whatever the broker did, the call itself will tell
+            log.info("could not ask the broker about %s (%s: %s)", service, type(exc).__name__, exc)
+            self.connections.pop(amqp_uri, None)
+            try:
+                connection.release()
+            except Exception:
+                pass
+            return None
 
 
 LIVENESS = Liveness()
