@@ -211,18 +211,21 @@ def _order_objects(rng, customers, products, count: int):
     return made, by_customer, delivered
 
 
+def _children(parents: list, attribute: str, parent_key: str) -> list:
+    """The parents' child objects in one list, each given its parent's id (the foreign key for the bulk insert)."""
+    children = []
+    for parent in parents:
+        for child in getattr(parent, attribute):
+            setattr(child, parent_key, parent.id)
+            children.append(child)
+    return children
+
+
 def _orders(settings, rng, customers, products, count: int):
     from services.orders.adapters.orm import order_lines, order_status_changes, orders
 
     made, by_customer, delivered = _order_objects(rng, customers, products, count)
-    lines, history = [], []
-    for order in made:
-        for line in order.lines:
-            line.order_id = order.id
-            lines.append(line)
-        for change in order.history:
-            change.order_id = order.id
-            history.append(change)
+    lines, history = _children(made, "lines", "order_id"), _children(made, "history", "order_id")
     with _engine(settings, "orders").begin() as connection:
         _insert(connection, orders, _rows(orders, made))
         _insert(connection, order_lines, _rows(order_lines, lines))
@@ -290,18 +293,8 @@ def _returns(settings, rng, delivered_orders, rma_count: int, bench: list[BenchC
                   idempotency_key=None, review_deadline=review_deadline(created, policy), now=created)
         rma.status = rng.choice(("submitted", "approved", "rejected"))
         made.append(rma)
-    d_lines, r_lines, timeline = [], [], []
-    for order in copies:
-        for line in order.lines:
-            line.order_id = order.id
-            d_lines.append(line)
-    for rma in made:
-        for line in rma.lines:
-            line.rma_id = rma.id
-            r_lines.append(line)
-        for entry in rma.timeline:
-            entry.rma_id = rma.id
-            timeline.append(entry)
+    d_lines = _children(copies, "lines", "order_id")
+    r_lines, timeline = _children(made, "lines", "rma_id"), _children(made, "timeline", "rma_id")
     with _engine(settings, "returns").begin() as connection:
         _insert(connection, delivered_table, _rows(delivered_table, copies))
         _insert(connection, delivered_lines, _rows(delivered_lines, d_lines))
