@@ -18,14 +18,10 @@ from dataclasses import dataclass, field
 import requests
 
 from services.accounts.cli import ensure_staff
+from tests.accounts.conftest import PASSWORD, STAFF_PASSWORD
 from tests.catalog.harness import CatalogDb
 from tests.faults.stack import FaultStack
-
-PASSWORD = "correct horse battery"
-STAFF_PASSWORD = "staff desk passphrase 2026"
-SHIPPING = {"name": "Anna Verdi", "street": "Via Po 3", "postal_code": "10123", "city": "Torino", "country": "IT"}
-BILLING = {"street": "Via Po 3", "postal_code": "10123", "city": "Torino", "country": "IT",
-           "fiscal_code": "VRDNNA80A41F205X", "invoice_email": "fatture@example.it"}
+from tests.orders.conftest import BILLING, SHIPPING
 PRODUCT = "FAULT-DRILL"
 RETRYABLE = {502, 503, 504}
 # Each status a staff member can move an order to, and the transitions the order has once there.
