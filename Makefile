@@ -38,7 +38,7 @@ security: $(BIN)/.installed  ## bandit (medium/high findings fail) and pip-audit
 	$(BIN)/python -m tests.security.audit_dependencies
 
 test-faults: $(BIN)/.installed broker  ## the fault-injection suite (own broker node, restarts and kills)
-	SPORTELLO_FAULTS=1 $(BIN)/pytest tests/faults --timeout 900 $(PYTEST_ARGS)
+	SPORTELLO_FAULTS=1 $(BIN)/pytest tests/faults --timeout 600 $(PYTEST_ARGS)
 
 postgresql:
 	deploy/local/ensure-postgresql.sh

@@ -137,8 +137,9 @@ class Liveness:
     caller answers 503 at once, and within a second of the service's return it calls it again.
     """
 
-    def __init__(self, ttl: float = 1.0):
+    def __init__(self, ttl: float = 1.0, ask_timeout: float = 2.0):
         self.ttl = ttl
+        self.ask_timeout = ask_timeout
         self.seen: dict[tuple[str, str], tuple[float, int]] = {}
         # One connection of its own per broker, used by one greenthread at a time: kombu
         # connections are not safe to share, and a pooled one may be dead after a broker restart.
@@ -167,19 +168,24 @@ class Liveness:
         connection = self.connections.get(amqp_uri)
         if connection is None:
             connection = self.connections[amqp_uri] = Connection(amqp_uri, connect_timeout=2)
+        # Bounded: a broker that accepted the connection but does not answer (booting, blocked,
+        # a half-open socket) must not hold this caller, nor the one-asker lock, for ever.
         try:
-            channel = connection.channel()
-            try:
-                _, _, count = channel.queue_declare(queue=RPC_QUEUE_TEMPLATE.format(service), passive=True)
-            except amqp.exceptions.NotFound:
-                return 0  # never started: the request would be unroutable anyway (the channel is closed)
-            channel.close()
-            return count
-        except Exception as exc:  # whatever the broker did, the call itself will tell
+            with eventlet.Timeout(self.ask_timeout):
+                channel = connection.channel()
+                try:
+                    _, _, count = channel.queue_declare(queue=RPC_QUEUE_TEMPLATE.format(service), passive=True)
+                except amqp.exceptions.NotFound:
+                    return 0  # never started: the request would be unroutable anyway (the channel is closed)
+                channel.close()
+                return count
+        except (Exception, eventlet.Timeout) as exc:  # whatever the broker did, the call itself will tell
             log.info("could not ask the broker about %s (%s: %s)", service, type(exc).__name__, exc)
             self.connections.pop(amqp_uri, None)
             try:
-                connection.release()
+                # Dropped, not closed: a polite AMQP close waits for the broker's answer, which
+                # is the very thing that did not come.
+                connection.collect()
             except Exception:
                 pass
             return None

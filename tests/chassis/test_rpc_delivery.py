@@ -4,7 +4,8 @@ When the connection of the worker that took a request breaks before its ack, Rab
 request out again; the first run may have committed, so the redelivery must be refused (503 to
 whoever still waits), never run a second time.
 """
-from urllib.parse import quote
+import time
+from urllib.parse import quote, urlsplit, urlunsplit
 
 import eventlet
 import pytest
@@ -13,7 +14,7 @@ from nameko.exceptions import RemoteError
 from nameko.runners import ServiceRunner
 from nameko.standalone.rpc import ClusterRpcProxy
 
-from services.chassis.rpc import rpc
+from services.chassis.rpc import Liveness, rpc
 from tests.support.fixtures import wait_until
 
 RUNS: list[str] = []
@@ -81,3 +82,56 @@ def _ping(cluster) -> bool:
         return cluster.slow_counter.bump("probe") >= 1
     except Exception:
         return False
+
+
+class StallingRelay:
+    """A TCP relay to the broker that can stop passing bytes without closing anything.
+
+    That is a half-open network path (a frozen NAT entry, a paused broker VM): the socket stays
+    up, nothing comes back, and only a timeout of the caller's own ends the wait.
+    """
+
+    def __init__(self, amqp_uri: str):
+        parts = urlsplit(amqp_uri)
+        self.target = (parts.hostname, parts.port or 5672)
+        self.server = eventlet.listen(("127.0.0.1", 0))
+        self.amqp_uri = urlunsplit(parts._replace(netloc=f"{parts.username}:{parts.password}@127.0.0.1:"
+                                                        f"{self.server.getsockname()[1]}"))
+        self.stalled = False
+        self.threads = [eventlet.spawn(self._accept)]
+
+    def _accept(self):
+        while True:
+            client, _ = self.server.accept()
+            upstream = eventlet.connect(self.target)
+            self.threads += [eventlet.spawn(self._pipe, client, upstream), eventlet.spawn(self._pipe, upstream, client)]
+
+    def _pipe(self, source, destination):
+        while data := source.recv(65536):
+            while self.stalled:  # held, not dropped: the connection looks alive to both ends
+                eventlet.sleep(0.05)
+            destination.sendall(data)
+
+    def close(self):
+        for thread in self.threads:
+            thread.kill()
+        self.server.close()
+
+
+def test_the_liveness_question_is_bounded_when_the_broker_stops_answering(counter, config):
+    relay = StallingRelay(config["AMQP_URI"])
+    liveness = Liveness(ttl=0, ask_timeout=1)
+    try:
+        assert liveness.consumers(relay.amqp_uri, "slow_counter") == 1
+
+        relay.stalled = True
+        started = time.monotonic()
+        with eventlet.Timeout(10):  # without the bound the question waits for ever
+            answer = liveness.consumers(relay.amqp_uri, "slow_counter")
+        assert answer is None  # "cannot tell": the call goes ahead and meets its own RPC timeout
+        assert time.monotonic() - started < 3
+
+        relay.stalled = False  # the stuck connection was dropped and the one-asker lock is free again
+        assert liveness.consumers(relay.amqp_uri, "slow_counter") == 1
+    finally:
+        relay.close()

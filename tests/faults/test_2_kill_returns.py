@@ -16,7 +16,7 @@ def test_returns_killed_mid_stream_opens_every_window_once(stack, shop, staff):
     fault = {}
 
     def kill_returns():
-        wait_until(lambda: len(set(return_windows(stack)) & numbers) >= ORDERS // 4, 300, interval=0.1,
+        wait_until(lambda: len(set(return_windows(stack)) & numbers) >= ORDERS // 4, 120, interval=0.1,
                    what="returns busy with the stream")
         stack.processes["returns"].kill()
         fault["killed_at"] = time.monotonic()

@@ -24,7 +24,7 @@ def test_sigterm_mid_stream_finishes_in_flight_work_and_sends_the_outbox_later(s
         return cart_id, number
 
     def rolling_restart():
-        wait_until(lambda: progress["placed"] >= ORDERS // 3, 300, what="checkouts under way")
+        wait_until(lambda: progress["placed"] >= ORDERS // 3, 120, what="checkouts under way")
         fault["stop_s"] = stack.processes["orders"].terminate(grace=GRACE_SECONDS)
         fault["exit_code"] = stack.processes["orders"].process.returncode
         stack.restart("orders")
