@@ -7,6 +7,7 @@
     sportello declare-queues      declare every consumer, retry and dead-letter queue
     sportello dlq list|show|replay|discard   look after the dead letters
     sportello outbox status       per service: events not yet published, their age, failing rows
+    sportello prune               remove sent outbox rows and inbox rows past their retention
     sportello probe NAME          exit 0 while NAME's process in this container beats (container probes)
     sportello asyncapi            print the event catalog (AsyncAPI 2.6) generated from the schemas
     sportello create-staff EMAIL  create a staff account (the accounts service's command)
@@ -85,14 +86,22 @@ def cmd_probe(args) -> int:
 
 
 # -- outbox ----------------------------------------------------------------------
+def _known_services(command: str, names: list[str]) -> bool:
+    """False (and why, on stderr) when a name is not one of the five services."""
+    from services.chassis.config import SERVICES
+
+    unknown = sorted(set(names) - set(SERVICES))
+    if unknown:
+        print(f"sportello {command}: unknown service(s) {', '.join(unknown)}; choose from {', '.join(SERVICES)}",
+              file=sys.stderr)
+    return not unknown
+
+
 def cmd_outbox_status(args) -> int:
     from services.chassis.config import SERVICES
     from services.chassis.outbox_status import format_table, outbox_status
 
-    unknown = sorted(set(args.names) - set(SERVICES))
-    if unknown:
-        print(f"sportello outbox status: unknown service(s) {', '.join(unknown)}; choose from "
-              f"{', '.join(SERVICES)}", file=sys.stderr)
+    if not _known_services("outbox status", args.names):
         return 2
     settings = _settings()
     statuses = [outbox_status(name, settings.database_url(name)) for name in (args.names or SERVICES)]
@@ -107,6 +116,34 @@ def cmd_outbox_status(args) -> int:
         print(f"sportello outbox status: events older than {args.max_age:g}s wait in {', '.join(too_old)}",
               file=sys.stderr)
     return 1 if unreadable or too_old else 0
+
+
+def cmd_prune(args) -> int:
+    from sqlalchemy.orm import sessionmaker
+
+    from services.chassis.config import SERVICES
+    from services.chassis.database import make_engine
+    from services.chassis.retention import Retention, prune
+
+    if not _known_services("prune", args.names):
+        return 2
+    settings = _settings()
+    retention = Retention.from_config({
+        "outbox_sent_days": settings.outbox_keep_days if args.outbox_days is None else args.outbox_days,
+        "inbox_days": settings.inbox_keep_days if args.inbox_days is None else args.inbox_days,
+    })
+    for name in args.names or SERVICES:
+        url = settings.database_url(name)
+        if url.startswith("sqlite:///") and not os.path.exists(url.removeprefix("sqlite:///")):
+            print(f"{name}: no database yet (not migrated), nothing to prune")
+            continue
+        engine = make_engine(url)
+        try:
+            outbox, inbox = prune(sessionmaker(engine), retention)
+        finally:
+            engine.dispose()
+        print(f"{name}: removed {outbox} sent outbox rows, {inbox} inbox rows")
+    return 0
 
 
 # -- asyncapi --------------------------------------------------------------------
@@ -371,6 +408,20 @@ def main(argv: list[str] | None = None) -> int:
     outbox_status.add_argument("--max-age", type=float, metavar="SECONDS",
                                help="exit 1 if any pending event is older than this (for monitoring)")
     outbox_status.set_defaults(handler=cmd_outbox_status)
+
+    prune_parser = commands.add_parser(
+        "prune", help="remove sent outbox rows and inbox rows past their retention now",
+        description="What every service does hourly on its own: removes outbox rows the broker confirmed more "
+                    "than SPORTELLO_OUTBOX_KEEP_DAYS (7) ago and inbox rows older than SPORTELLO_INBOX_KEEP_DAYS "
+                    "(30), in batches of 1,000 rows. Unsent outbox rows are never removed. Safe beside running "
+                    "services.")
+    prune_parser.add_argument("names", nargs="*", metavar="SERVICE",
+                              help=f"services whose databases to prune: {', '.join(SERVICE_NAMES)} (default: all)")
+    prune_parser.add_argument("--outbox-days", type=float, metavar="DAYS",
+                              help="keep sent outbox rows this many days instead (0: keep all)")
+    prune_parser.add_argument("--inbox-days", type=float, metavar="DAYS",
+                              help="keep inbox rows this many days instead (0: keep all)")
+    prune_parser.set_defaults(handler=cmd_prune)
 
     probe = commands.add_parser(
         "probe", help="exit 0 while the named process in this container is alive (container probes)",

@@ -37,6 +37,9 @@ class Settings:
     log_level: str
     # Seconds between a failed event handler's tries, then its dead-letter queue.
     event_retry_delays: tuple[float, ...] = (1, 5, 30, 120, 600)
+    # Days a published outbox row, and an inbox row, are kept (0: for ever); see chassis/retention.py.
+    outbox_keep_days: float = 7
+    inbox_keep_days: float = 30
     public_base_url: str = ""
     identity_secret: str = ""
     b2b_require_resale_declaration: bool = False
@@ -106,6 +109,8 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         log_level=get("SPORTELLO_LOG_LEVEL", "INFO"),
         event_retry_delays=tuple(float(d) for d in get("SPORTELLO_EVENT_RETRY_DELAYS", "1,5,30,120,600").split(",")
                                  if d.strip()),
+        outbox_keep_days=float(get("SPORTELLO_OUTBOX_KEEP_DAYS", "7")),
+        inbox_keep_days=float(get("SPORTELLO_INBOX_KEEP_DAYS", "30")),
         public_base_url=get("SPORTELLO_PUBLIC_BASE_URL", ""),
         identity_secret=get("SPORTELLO_IDENTITY_SECRET", ""),
         b2b_require_resale_declaration=get("SPORTELLO_REQUIRE_RESALE_DECLARATION", "false").lower() in ("1", "true", "yes"),
@@ -185,6 +190,8 @@ def nameko_config(settings: Settings) -> dict:
         "REQUIRE_RESALE_DECLARATION": settings.b2b_require_resale_declaration,
         "AUTH_CACHE_SECONDS": 1.0,
         "OUTBOX_RELAY": {"enabled": True, "poll_interval": 1.0, "batch_size": 100, "lease_seconds": 30},
+        "RETENTION": {"outbox_sent_days": settings.outbox_keep_days, "inbox_days": settings.inbox_keep_days,
+                      "interval_seconds": 3600, "batch_size": 1000},
         "MAIL": {
             "transport": settings.mail_transport,
             "smtp_host": settings.smtp_host,

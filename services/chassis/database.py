@@ -29,6 +29,7 @@ from sqlalchemy.orm import Session, sessionmaker  # noqa: E402
 from sqlalchemy.pool import NullPool  # noqa: E402
 
 from services.chassis.domain import DomainEvent, utcnow  # noqa: E402
+from services.chassis.retention import Pruner, Retention  # noqa: E402
 from services.chassis.tables import inbox_messages, outbox_messages  # noqa: E402
 
 log = logging.getLogger(__name__)
@@ -177,11 +178,13 @@ class UnitOfWork:
 
 
 class Database(DependencyProvider):
-    """Engine per service (set up once), a :class:`UnitOfWork` per worker, and the outbox relay.
+    """Engine per service (set up once), a :class:`UnitOfWork` per worker, the outbox relay and
+    the outbox/inbox pruner.
 
     The relay runs as a managed greenthread of the container: it is woken right
     after a commit that wrote events, and polls as a safety net (rows left by a
-    crash, rows whose publish failed and wait for their back-off).
+    crash, rows whose publish failed and wait for their back-off). The pruner removes
+    sent outbox rows and inbox rows past their retention (``RETENTION``), hourly.
     """
 
     def __init__(self, event_schemas: Mapping[str, type[Schema]] | None = None):
@@ -190,6 +193,8 @@ class Database(DependencyProvider):
         self.sessions = None
         self.relay = None
         self._relay_thread = None
+        self.pruner = None
+        self._pruner_thread = None
         self._units: "weakref.WeakKeyDictionary[Any, UnitOfWork]" = weakref.WeakKeyDictionary()
 
     def setup(self) -> None:
@@ -203,12 +208,20 @@ class Database(DependencyProvider):
         relay_options = dict(config.get("OUTBOX_RELAY", {}))
         self.relay_enabled = relay_options.pop("enabled", True)
         self.relay = OutboxRelay(self.sessions, service, config["AMQP_URI"], **relay_options)
+        retention = dict(config.get("RETENTION", {}))
+        self.pruner = Pruner(self.sessions, Retention.from_config(retention),
+                             interval=float(retention.get("interval_seconds", 3600)))
 
     def start(self) -> None:
         if self.relay_enabled:
             self._relay_thread = self.container.spawn_managed_thread(self.relay.run)
+        self._pruner_thread = self.container.spawn_managed_thread(self.pruner.run)
 
     def stop(self) -> None:
+        if self._pruner_thread is not None:
+            self.pruner.stop()
+            self._pruner_thread.wait()
+            self._pruner_thread = None
         # Let the relay finish the batch it is publishing, then one last pass.
         if self._relay_thread is not None:
             self.relay.stop()
@@ -218,9 +231,10 @@ class Database(DependencyProvider):
             self.engine.dispose()
 
     def kill(self) -> None:
-        if self._relay_thread is not None:
-            self._relay_thread.kill()
-            self._relay_thread = None
+        for thread in (self._relay_thread, self._pruner_thread):
+            if thread is not None:
+                thread.kill()
+        self._relay_thread = self._pruner_thread = None
 
     def get_dependency(self, worker_ctx) -> UnitOfWork:
         uow = UnitOfWork(

@@ -18,6 +18,7 @@ log = logging.getLogger(__name__)
 
 class WakeableLoop:
     what = "background pass"
+    final_pass = True  # one more pass on stop, for work committed just before it
 
     def __init__(self, poll_interval: float, batch_size: int):
         self.poll_interval = poll_interval
@@ -49,6 +50,8 @@ class WakeableLoop:
                 self._wakeups.get(timeout=self.poll_interval)
             except Empty:
                 pass
+        if not self.final_pass:
+            return
         try:
             self.run_once()
         except Exception:

@@ -58,6 +58,7 @@ inbox_messages = Table(
     Column("event_id", String(36), primary_key=True),
     Column("handler", String(200), primary_key=True),
     Column("received_at", UtcDateTime, nullable=False),
+    Index("ix_inbox_received", "received_at"),  # pruning by age (chassis/retention.py)
 )
 
 # Readable numbers (CUS-000042, ORD-2026-000123) come from counter rows, not

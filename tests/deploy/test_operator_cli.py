@@ -37,8 +37,8 @@ def environment(tmp_path, databases=None, **extra) -> dict:
 
 # -- --help ----------------------------------------------------------------------
 COMMANDS = [(), ("run",), ("serve",), ("migrate",), ("status",), ("declare-queues",), ("dlq",), ("outbox",),
-            ("outbox", "status"), ("probe",), ("asyncapi",), ("create-staff",), ("catalog",), ("catalog", "import"),
-            ("catalog", "generate")]
+            ("outbox", "status"), ("prune",), ("probe",), ("asyncapi",), ("create-staff",), ("catalog",),
+            ("catalog", "import"), ("catalog", "generate")]
 
 
 @pytest.mark.parametrize("command", COMMANDS, ids=lambda c: " ".join(c) or "sportello")
@@ -51,8 +51,8 @@ def test_every_command_explains_itself(command):
 
 def test_the_top_level_help_lists_every_command():
     text = sportello("--help").stdout
-    for command in ("run", "serve", "migrate", "status", "declare-queues", "dlq", "outbox", "probe", "asyncapi",
-                    "create-staff", "catalog"):
+    for command in ("run", "serve", "migrate", "status", "declare-queues", "dlq", "outbox", "prune", "probe",
+                    "asyncapi", "create-staff", "catalog"):
         assert command in text
 
 
