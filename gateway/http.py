@@ -3,8 +3,9 @@
 * :class:`ApiServer` wraps nameko's WSGI app: it gives each request its
   correlation id, refuses oversized bodies before reading them, turns
   "no such route" and "wrong method" into problem+json, puts the security
-  headers on every response (:func:`security_headers`) and answers CORS for
-  the configured origins only (:class:`Cors`).
+  headers on every response (:func:`security_headers`), answers CORS for
+  the configured origins only (:class:`Cors`) and, behind reverse proxies,
+  takes the client's address from them (:class:`TrustedProxies`).
 * :func:`route` declares an API operation: the entrypoint reads and validates
   the query string and JSON body with the declared marshmallow schemas, dumps
   the result with the response schema, and answers every error as
@@ -13,6 +14,7 @@
 from __future__ import annotations
 
 import functools
+import ipaddress
 import json
 import re
 import socket
@@ -132,6 +134,44 @@ class Cors:
         })
 
 
+class TrustedProxies:
+    """Who the client is when the gateway stands behind reverse proxies (``TRUSTED_PROXIES``).
+
+    Behind an ingress every request comes from the proxy's address, and the per-address limits
+    (logins, reset links, registrations) would count all customers as one. The client is then
+    the last address in ``X-Forwarded-For`` that is not one of the trusted proxies, read from
+    the right: each proxy appends the address it saw, so what a client writes there itself
+    stays on the left and is never believed. With no trusted proxies (the default, and when
+    the gateway is reached directly) the header is ignored.
+    """
+
+    def __init__(self, networks):
+        try:
+            self.networks = tuple(ipaddress.ip_network(n.strip(), strict=False) for n in networks or () if n.strip())
+        except ValueError as exc:
+            raise ValueError(f"SPORTELLO_TRUSTED_PROXIES: {exc}") from None
+
+    def trusts(self, address: str) -> bool:
+        try:
+            ip = ipaddress.ip_address(address)
+        except ValueError:
+            return False
+        return any(ip in network for network in self.networks)
+
+    def client_address(self, environ) -> str | None:
+        peer = environ.get("REMOTE_ADDR")
+        if not self.networks or not peer or not self.trusts(peer):
+            return peer
+        forwarded = [hop.strip() for hop in environ.get("HTTP_X_FORWARDED_FOR", "").split(",") if hop.strip()]
+        for hop in reversed(forwarded):
+            if not self.trusts(hop):
+                try:
+                    return str(ipaddress.ip_address(hop))
+                except ValueError:
+                    return peer  # garbage where the nearest untrusted hop should be: the proxy is the client
+        return peer
+
+
 def accept_request_id(value: str | None) -> str:
     """Keep a caller's id when it is safe to log and pass on; otherwise make one."""
     if value and _VALID_REQUEST_ID.match(value):
@@ -164,6 +204,7 @@ class ApiWsgiApp(WsgiApp):
     def __call__(self, environ, start_response):
         request_id = accept_request_id(environ.get("HTTP_X_REQUEST_ID"))
         environ["sportello.request_id"] = request_id
+        environ["REMOTE_ADDR"] = self.server.trusted_proxies.client_address(environ)
         cors = self.server.cors
         cors_headers = cors.response_headers(environ.get("HTTP_ORIGIN"))
 
@@ -203,6 +244,11 @@ class ApiServer(WebServer):
     @functools.cached_property
     def cors(self) -> Cors:
         return Cors(self.container.config.get("CORS_ORIGINS") or ())
+
+    def setup(self) -> None:
+        super().setup()
+        # Here and not on the first request: a mistyped network stops the gateway at start.
+        self.trusted_proxies = TrustedProxies(self.container.config.get("TRUSTED_PROXIES") or ())
 
     def get_wsgi_app(self):
         return ApiWsgiApp(self)

@@ -5,6 +5,7 @@ Every process (service, gateway, CLI, tests) reads the same names, so one
 """
 from __future__ import annotations
 
+import ipaddress
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -45,6 +46,9 @@ class Settings:
     b2b_require_resale_declaration: bool = False
     # Browser origins (scheme://host[:port]) that may call the API cross-origin; none by default.
     cors_origins: tuple[str, ...] = ()
+    # Reverse proxies in front of the gateway (addresses or CIDR networks) whose X-Forwarded-For
+    # names the client; none by default (the header is then ignored).
+    trusted_proxies: tuple[str, ...] = ()
     database_urls: dict[str, str] = field(default_factory=dict)
     # Outgoing mail (messaging). Without SMTP_HOST, mail is written as .eml
     # files under <var>/mail/ so that a local run needs no mail server.
@@ -85,6 +89,17 @@ class Settings:
         return f"http://{host or '127.0.0.1'}:{port}"
 
 
+def trusted_networks(value: str) -> tuple[str, ...]:
+    """Comma-separated addresses or CIDR networks, checked now so that a typo stops the start."""
+    networks = tuple(n.strip() for n in value.split(",") if n.strip())
+    for network in networks:
+        try:
+            ipaddress.ip_network(network, strict=False)
+        except ValueError as exc:
+            raise ValueError(f"SPORTELLO_TRUSTED_PROXIES: {exc}") from None
+    return networks
+
+
 def load_settings(environ: dict[str, str] | None = None) -> Settings:
     """Read the settings; ``environ`` defaults to the process environment."""
     env = os.environ if environ is None else environ
@@ -115,6 +130,7 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         identity_secret=get("SPORTELLO_IDENTITY_SECRET", ""),
         b2b_require_resale_declaration=get("SPORTELLO_REQUIRE_RESALE_DECLARATION", "false").lower() in ("1", "true", "yes"),
         cors_origins=tuple(o.strip().rstrip("/") for o in get("SPORTELLO_CORS_ORIGINS", "").split(",") if o.strip()),
+        trusted_proxies=trusted_networks(get("SPORTELLO_TRUSTED_PROXIES", "")),
         database_urls=database_urls,
         mail_transport=get("MAIL_TRANSPORT", "smtp" if get("SMTP_HOST", "") else "file"),
         smtp_host=get("SMTP_HOST", ""),
@@ -185,6 +201,7 @@ def nameko_config(settings: Settings) -> dict:
         "HEALTH_TIMEOUT": settings.health_timeout,
         "MAX_BODY_BYTES": settings.max_body_bytes,
         "CORS_ORIGINS": list(settings.cors_origins),
+        "TRUSTED_PROXIES": list(settings.trusted_proxies),
         "IDENTITY_SECRET": identity_secret(settings),
         "PUBLIC_BASE_URL": settings.public_base_url or settings.gateway_url,
         "REQUIRE_RESALE_DECLARATION": settings.b2b_require_resale_declaration,

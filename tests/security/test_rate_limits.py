@@ -92,3 +92,39 @@ def test_a_rule_allows_max_attempts_per_window_then_refuses_until_the_lockout_en
     assert throttle.failures == 1 and throttle.retry_after(later) == 0
     assert ThrottleRule.from_config(None, rule) is rule
     assert ThrottleRule.from_config({"max_attempts": 9}, rule) == ThrottleRule.per(9, 60)
+
+
+# -- behind a reverse proxy ------------------------------------------------------------------
+def register_from(accounts, client, email, forwarded_for):
+    body = {"email": email, "password": "a long enough secret", "first_name": "Anna", "last_name": "Verdi",
+            "accept_terms": True}
+    return client.post("/api/v1/accounts", json=body, headers={"X-Forwarded-For": forwarded_for})
+
+
+@pytest.fixture
+def behind_proxy(system, client, config):
+    # The test client connects from 127.0.0.1, which plays the ingress here.
+    config["TRUSTED_PROXIES"] = ["127.0.0.0/8", "10.0.0.0/8"]
+    config["RATE_LIMITS"] = {"registration_per_address": limit(3)}
+    system.start("accounts", "gateway")
+    return Accounts(client, config)
+
+
+def test_behind_a_trusted_proxy_each_forwarded_client_has_its_own_limit(behind_proxy, client):
+    for n in range(3):
+        assert register_from(behind_proxy, client, f"a{n}@example.it", "203.0.113.7").status_code == 201
+    assert_limited(register_from(behind_proxy, client, "a3@example.it", "203.0.113.7"), "too-many-attempts")
+    # Another customer behind the same ingress is not held back by the first one's attempts...
+    assert register_from(behind_proxy, client, "b0@example.it", "198.51.100.9").status_code == 201
+    # ...also when a chain of trusted proxies (10.x) forwarded it.
+    assert register_from(behind_proxy, client, "b1@example.it", "198.51.100.9, 10.1.2.3").status_code == 201
+    # What a client writes into the header itself stays on the left and is not believed.
+    assert_limited(register_from(behind_proxy, client, "a4@example.it", "198.51.100.77, 203.0.113.7"),
+                   "too-many-attempts")
+
+
+def test_without_trusted_proxies_the_forwarded_header_is_ignored(accounts, client):
+    for n, spoofed in enumerate(("203.0.113.1", "203.0.113.2", "203.0.113.3")):
+        assert register_from(accounts, client, f"c{n}@example.it", spoofed).status_code == 201
+    # Every one came from 127.0.0.1, whatever the header claimed.
+    assert_limited(register_from(accounts, client, "c3@example.it", "203.0.113.4"), "too-many-attempts")
