@@ -112,6 +112,11 @@ class OrderRoutes:
     def staff_list_orders(self, request, query):
         return call(self.orders, "staff_list_orders", query)
 
+    @route("GET", "/api/v1/staff/orders/<number>", auth="staff", response=schemas.Order,
+           summary="Any customer's order, with its history and payments", tags=("staff",), problem_statuses=(404,))
+    def staff_get_order(self, request, number):
+        return call(self.orders, "staff_get_order", number)
+
     @route("POST", "/api/v1/staff/orders/<number>/status", auth="staff", body=schemas.StatusCommand,
            response=schemas.Order, summary="Move an order along its state machine", tags=("staff",),
            problem_statuses=(404, 409))

@@ -104,6 +104,11 @@ class OrdersService(ServiceBase):
         return schemas.OrderPage().dump(orders.staff_list_orders(self.db, schemas.OrderQuery().load(query)))
 
     @rpc
+    def staff_get_order(self, number):
+        self.caller.require_staff()
+        return schemas.Order().dump(orders.staff_order(self.db, number))
+
+    @rpc
     def staff_change_status(self, number, payload):
         self.caller.require_staff()
         order = orders.change_status(self.db, number, schemas.StatusCommand().load(payload), self.clock)

@@ -154,9 +154,16 @@ def test_staff_move_orders_along_the_state_machine(shop, client, config):
     [event] = outbox_events(config, "orders", "order_delivered")
     assert event["order_number"] == number and event["customer_kind"] == "private"
     assert event["lines"][0]["quantity"] == 2 and event["lines"][0]["unit_price"]["amount"] == "89.90"
+    # Staff open any customer's order by its number, history included.
+    opened = client.get(f"/api/v1/staff/orders/{number}", headers=desk)
+    assert opened.status_code == 200 and opened.json()["number"] == number
+    assert [h["status"] for h in opened.json()["history"]] == ["placed", "processing", "fulfilled", "delivered"]
+    missing = client.get("/api/v1/staff/orders/ORD-2026-999999", headers=desk)
+    assert missing.status_code == 404 and missing.headers["Content-Type"] == "application/problem+json"
     # Customers have no staff routes.
     assert client.post(f"/api/v1/staff/orders/{number}/status", json={"status": "processing"},
                        headers=anna).status_code == 403
+    assert client.get(f"/api/v1/staff/orders/{number}", headers=anna).status_code == 403
 
 
 def test_payments_mark_the_order_paid_once_covered(shop, client, config):

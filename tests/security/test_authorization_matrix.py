@@ -215,6 +215,7 @@ MATRIX: dict[str, Case] = {
     "POST /api/v1/staff/messages/<thread_id>/close": Case(staff_only()),
     "GET /api/v1/staff/notifications": Case(staff_only()),
     "GET /api/v1/staff/orders": Case(staff_only()),
+    "GET /api/v1/staff/orders/<number>": Case(staff_only()),
     "POST /api/v1/staff/orders/<number>/status": Case(staff_only(), {"status": "processing"}),
     "POST /api/v1/staff/orders/<number>/payments": Case(staff_only(), {"amount": "1.00", "reference": "matrix"}),
     "GET /api/v1/staff/quotes": Case(staff_only()),
