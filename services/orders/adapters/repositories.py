@@ -35,8 +35,12 @@ class Carts:
         self.session.delete(cart)
 
     def open_with_product(self, code: str) -> list[Cart]:
+        """Locked (PostgreSQL), in id order: two price events for one product handled side by side
+        must not both decide from the lines as they were before either committed, or the older
+        price could be written last. The lines load after the lock, so they are the latest."""
+        with_code = select(CartLine.cart_id).where(CartLine.reference == code)
         return list(self.session.execute(
-            select(Cart).join(CartLine).where(CartLine.reference == code, Cart.status != "purchased").distinct()
+            select(Cart).where(Cart.id.in_(with_code), Cart.status != "purchased").order_by(Cart.id).with_for_update()
         ).scalars())
 
 
