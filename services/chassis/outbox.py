@@ -10,6 +10,10 @@ database lock is held while talking to the broker:
 3. mark the confirmed rows sent; a row whose publish failed gets its attempt
    counted and a back-off (0.5 s doubling up to 60 s, with jitter).
 
+The back-off protects the broker from a row it refuses. When the broker itself was away, the
+rows that failed meanwhile owe it nothing: the first publish that goes through again makes
+them due at once, so the outage, not the longest back-off, decides when they go out.
+
 A crash between 2 and 3 leaves the lease to expire and the row is published
 again: delivery is at-least-once, and consumers deduplicate on ``event_id``.
 """
@@ -20,6 +24,10 @@ import logging
 import random
 from datetime import timedelta
 
+import socket
+
+from amqp.exceptions import ConnectionError as AmqpConnectionError
+from kombu.exceptions import OperationalError
 from nameko.amqp.publish import Publisher
 from nameko.standalone.events import get_event_exchange
 from sqlalchemy import func, or_, select, update
@@ -31,6 +39,8 @@ from services.chassis.tables import outbox_messages
 log = logging.getLogger(__name__)
 
 MAX_BACKOFF_SECONDS = 60.0
+# What a broker that cannot be reached looks like to the publisher (refused, reset, closed, DNS).
+BROKER_AWAY = (OperationalError, AmqpConnectionError, ConnectionError, socket.error)
 
 
 def backoff_seconds(attempts: int) -> float:
@@ -55,6 +65,8 @@ class OutboxRelay(WakeableLoop):
         self.session_factory = session_factory
         self.service_name = service_name
         self.lease = timedelta(seconds=lease_seconds)
+        # Rows that failed because the broker was away: due again once it answers.
+        self.failed_while_away: set[str] = set()
         self.exchange = get_event_exchange(service_name, {})
         # Persistent messages, confirms on; kombu retries a dropped connection
         # a few times before the publish raises and the row waits its back-off.
@@ -86,9 +98,16 @@ class OutboxRelay(WakeableLoop):
                 break  # the broker is likely unreachable: leave the rest for later
             sent_ids.append(row["event_id"])
         self.mark_sent(sent_ids)
+        if sent_ids and self.failed_while_away:
+            self.retry_now(sorted(self.failed_while_away))
+            log.info("outbox: the broker answers again; %d rows waiting out a back-off are due now",
+                     len(self.failed_while_away))
+            self.failed_while_away.clear()
         if failure is not None:
             row, exc = failure
             self.mark_failed(row, exc)
+            if isinstance(exc, BROKER_AWAY):
+                self.failed_while_away.add(row["event_id"])
             unattempted = [r["event_id"] for r in rows[len(sent_ids) + 1 :]]
             self.release(unattempted)
             log.warning(
@@ -144,6 +163,13 @@ class OutboxRelay(WakeableLoop):
             next_attempt_at=utcnow() + timedelta(seconds=backoff_seconds(attempts)),
             locked_until=None,
         )
+
+    def retry_now(self, event_ids: list[str]) -> None:
+        """Rows still unsent among ``event_ids`` are due now, their back-off forgotten."""
+        t = outbox_messages
+        with self.session_factory() as session, session.begin():
+            session.execute(update(t).where(t.c.event_id.in_(event_ids), t.c.sent_at.is_(None))
+                            .values(next_attempt_at=utcnow()))
 
     def release(self, event_ids: list[str]) -> None:
         """Give back rows claimed but not attempted, so that the next pass takes them at once."""

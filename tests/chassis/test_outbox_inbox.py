@@ -17,6 +17,7 @@ from services.chassis.outbox import OutboxRelay
 from services.chassis.tables import inbox_messages, outbox_messages
 from services.messaging.adapters.orm import notifications
 from tests.support.fixtures import wait_until
+from tests.support.tcp_relay import TcpRelay
 
 COMMAND = {
     "email": "giulia@example.it",
@@ -158,3 +159,30 @@ def test_the_request_id_reaches_the_consumers_log_lines(system, config, client, 
     assert response.status_code == 201
     handled = wait_until(lambda: [r for r in caplog.records if "handling accounts.customer_registered" in r.getMessage()])
     assert handled[0].request_id == "req-log-42"
+
+
+def test_rows_held_back_while_the_broker_was_away_go_out_with_the_first_publish_that_succeeds(config):
+    from services.accounts.usecases import registration
+
+    engine, sessions = accounts_uow(config)
+    broker = TcpRelay(config["AMQP_URI"])
+    relay = OutboxRelay(sessions, "accounts", broker.amqp_uri)
+    try:
+        register_without_relay(sessions)
+        with engine.begin() as conn:  # as after a long outage: the next failure backs off for about a minute
+            conn.execute(update(outbox_messages).values(attempts=7))
+        broker.refusing = True
+        assert relay.relay_once() == 0
+        with engine.connect() as conn:
+            held = conn.execute(select(outbox_messages)).one()
+        assert held.sent_at is None and (held.next_attempt_at - utcnow()).total_seconds() > 40
+
+        broker.refusing = False  # the broker is back; a new event is committed meanwhile
+        uow = UnitOfWork(sessions, ACCOUNTS_EVENTS)
+        registration.register_customer(uow, dict(COMMAND, email="marco@example.it"), PasswordHasher(), utcnow)
+        uow.close()
+        assert relay.relay_once() == 1  # the new one: the held one is not due yet...
+        assert relay.relay_once() == 1  # ...until that publish showed the broker answers: it goes now
+        assert count(engine, outbox_messages, outbox_messages.c.sent_at.is_(None)) == 0
+    finally:
+        broker.close()

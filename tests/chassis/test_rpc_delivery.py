@@ -5,7 +5,7 @@ request out again; the first run may have committed, so the redelivery must be r
 whoever still waits), never run a second time.
 """
 import time
-from urllib.parse import quote, urlsplit, urlunsplit
+from urllib.parse import quote
 
 import eventlet
 import pytest
@@ -15,6 +15,7 @@ from nameko.runners import ServiceRunner
 from nameko.standalone.rpc import ClusterRpcProxy
 
 from services.chassis.rpc import Liveness, rpc
+from tests.support.tcp_relay import TcpRelay
 from tests.support.fixtures import wait_until
 
 RUNS: list[str] = []
@@ -84,42 +85,8 @@ def _ping(cluster) -> bool:
         return False
 
 
-class StallingRelay:
-    """A TCP relay to the broker that can stop passing bytes without closing anything.
-
-    That is a half-open network path (a frozen NAT entry, a paused broker VM): the socket stays
-    up, nothing comes back, and only a timeout of the caller's own ends the wait.
-    """
-
-    def __init__(self, amqp_uri: str):
-        parts = urlsplit(amqp_uri)
-        self.target = (parts.hostname, parts.port or 5672)
-        self.server = eventlet.listen(("127.0.0.1", 0))
-        self.amqp_uri = urlunsplit(parts._replace(netloc=f"{parts.username}:{parts.password}@127.0.0.1:"
-                                                        f"{self.server.getsockname()[1]}"))
-        self.stalled = False
-        self.threads = [eventlet.spawn(self._accept)]
-
-    def _accept(self):
-        while True:
-            client, _ = self.server.accept()
-            upstream = eventlet.connect(self.target)
-            self.threads += [eventlet.spawn(self._pipe, client, upstream), eventlet.spawn(self._pipe, upstream, client)]
-
-    def _pipe(self, source, destination):
-        while data := source.recv(65536):
-            while self.stalled:  # held, not dropped: the connection looks alive to both ends
-                eventlet.sleep(0.05)
-            destination.sendall(data)
-
-    def close(self):
-        for thread in self.threads:
-            thread.kill()
-        self.server.close()
-
-
 def test_the_liveness_question_is_bounded_when_the_broker_stops_answering(counter, config):
-    relay = StallingRelay(config["AMQP_URI"])
+    relay = TcpRelay(config["AMQP_URI"])
     liveness = Liveness(ttl=0, ask_timeout=1)
     try:
         assert liveness.consumers(relay.amqp_uri, "slow_counter") == 1
