@@ -33,12 +33,13 @@ import socket
 import sys
 import threading
 import time
-from typing import Any
+from typing import Any, Callable
 
 import logging
 
 import amqp.exceptions
 import eventlet
+import eventlet.event
 from kombu import Connection
 from kombu.exceptions import OperationalError
 from marshmallow import ValidationError
@@ -192,6 +193,26 @@ class Liveness:
 
 
 LIVENESS = Liveness()
+
+
+def in_background(function: Callable[[], Any]) -> eventlet.event.Event:
+    """Start ``function`` (e.g. an RPC that the next one does not depend on) beside the caller.
+
+    ``.wait()`` on the returned event gives its result or raises its error. Errors are handed
+    over, not raised in the greenthread, which would print them as crashes even when caught.
+    """
+    done = eventlet.event.Event()
+
+    def run():
+        try:
+            result = function()
+        except Exception as exc:
+            done.send_exception(exc)
+        else:
+            done.send(result)
+
+    eventlet.spawn_n(run)
+    return done
 
 
 def call(proxy, method: str, *args: Any, timeout: float | None = None, **kwargs: Any) -> Any:

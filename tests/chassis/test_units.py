@@ -53,3 +53,22 @@ def test_mail_goes_to_files_unless_an_smtp_host_is_set(tmp_path):
     assert (smtp.mail_transport, smtp.smtp_host, smtp.smtp_port, smtp.smtp_starttls) == ("smtp", "mailcatcher", 1025, True)
     assert "hunter2-secret" not in repr(smtp)
     assert load_settings({"SMTP_HOST": "mailcatcher", "MAIL_TRANSPORT": "file"}).mail_transport == "file"
+
+
+def test_work_in_background_runs_beside_the_caller_and_hands_over_its_result_or_error(capfd):
+    import eventlet
+    import eventlet.event
+    import pytest
+
+    from services.chassis.rpc import in_background
+
+    gate = eventlet.event.Event()
+    with eventlet.Timeout(5):  # had it run before returning, it would wait for the gate for ever
+        background = in_background(lambda: gate.wait() + 1)
+        gate.send(41)
+        assert background.wait() == 42
+
+    failing = in_background(lambda: 1 / 0)
+    with pytest.raises(ZeroDivisionError):
+        failing.wait()
+    assert "Traceback" not in capfd.readouterr().err  # handed over, not printed as a crash
