@@ -24,23 +24,18 @@ import logging
 import random
 from datetime import timedelta
 
-import socket
-
-from amqp.exceptions import ConnectionError as AmqpConnectionError
-from kombu.exceptions import OperationalError
 from nameko.amqp.publish import Publisher
 from nameko.standalone.events import get_event_exchange
 from sqlalchemy import func, or_, select, update
 
 from services.chassis.domain import utcnow
 from services.chassis.loops import WakeableLoop
+from services.chassis.settle import BROKER_UNREACHABLE
 from services.chassis.tables import outbox_messages
 
 log = logging.getLogger(__name__)
 
 MAX_BACKOFF_SECONDS = 60.0
-# What a broker that cannot be reached looks like to the publisher (refused, reset, closed, DNS).
-BROKER_AWAY = (OperationalError, AmqpConnectionError, ConnectionError, socket.error)
 
 
 def backoff_seconds(attempts: int) -> float:
@@ -106,7 +101,7 @@ class OutboxRelay(WakeableLoop):
         if failure is not None:
             row, exc = failure
             self.mark_failed(row, exc)
-            if isinstance(exc, BROKER_AWAY):
+            if isinstance(exc, BROKER_UNREACHABLE):
                 self.failed_while_away.add(row["event_id"])
             unattempted = [r["event_id"] for r in rows[len(sent_ids) + 1 :]]
             self.release(unattempted)

@@ -16,15 +16,16 @@ So these helpers log the loss and let the worker end normally.
 from __future__ import annotations
 
 import logging
-import socket
 
 import amqp.exceptions
 from kombu.exceptions import OperationalError
 
 log = logging.getLogger(__name__)
 
-BROKER_ERRORS = (OSError, socket.error, ConnectionError, OperationalError, amqp.exceptions.ConnectionError,
-                 amqp.exceptions.ChannelError)
+# The broker cannot be reached: refused, reset, closed, unresolvable (OSError covers socket.error
+# and ConnectionError), or kombu/amqp saying so.
+BROKER_UNREACHABLE = (OSError, OperationalError, amqp.exceptions.ConnectionError)
+BROKER_ERRORS = BROKER_UNREACHABLE + (amqp.exceptions.ChannelError,)
 
 
 def ack(queue_consumer, message) -> bool:
