@@ -122,7 +122,7 @@ def cmd_prune(args) -> int:
     from sqlalchemy.orm import sessionmaker
 
     from services.chassis.config import SERVICES
-    from services.chassis.database import make_engine
+    from services.chassis.database import make_engine, missing_sqlite_file
     from services.chassis.retention import Retention, prune
 
     if not _known_services("prune", args.names):
@@ -134,7 +134,7 @@ def cmd_prune(args) -> int:
     })
     for name in args.names or SERVICES:
         url = settings.database_url(name)
-        if url.startswith("sqlite:///") and not os.path.exists(url.removeprefix("sqlite:///")):
+        if missing_sqlite_file(url):
             print(f"{name}: no database yet (not migrated), nothing to prune")
             continue
         engine = make_engine(url)

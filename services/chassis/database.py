@@ -24,7 +24,7 @@ os.environ.setdefault("PSYCOPG_WAIT_FUNC", "wait_select")
 from marshmallow import Schema  # noqa: E402
 from nameko.extensions import DependencyProvider  # noqa: E402
 from sqlalchemy import create_engine, event, insert, select, text  # noqa: E402
-from sqlalchemy.engine import Engine  # noqa: E402
+from sqlalchemy.engine import Engine, make_url  # noqa: E402
 from sqlalchemy.orm import Session, sessionmaker  # noqa: E402
 from sqlalchemy.pool import NullPool  # noqa: E402
 
@@ -33,6 +33,18 @@ from services.chassis.retention import Pruner, Retention  # noqa: E402
 from services.chassis.tables import inbox_messages, outbox_messages  # noqa: E402
 
 log = logging.getLogger(__name__)
+
+
+def missing_sqlite_file(url: str) -> str | None:
+    """The path of a SQLite database file that does not exist yet, else None.
+
+    Connecting would create it empty: an operator's command that only reads or tidies
+    (``outbox status``, ``prune``) must not create databases.
+    """
+    if not url.startswith("sqlite"):
+        return None
+    path = make_url(url).database
+    return path if path and path != ":memory:" and not os.path.exists(path) else None
 
 
 def engine_options(url: str, pool: bool = True) -> dict[str, Any]:

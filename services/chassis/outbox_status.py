@@ -4,15 +4,14 @@ Read-only: one short query per database, no lock taken, safe to run beside the r
 """
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import and_, case, create_engine, func, select
-from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.pool import NullPool
 
+from services.chassis.database import missing_sqlite_file
 from services.chassis.domain import utcnow
 from services.chassis.tables import outbox_messages
 
@@ -37,11 +36,9 @@ def outbox_status(service: str, url: str, now: datetime | None = None) -> Outbox
     t = outbox_messages
     pending = t.c.sent_at.is_(None)
     failing = and_(pending, t.c.attempts > 0)
-    if url.startswith("sqlite"):
-        path = make_url(url).database
-        if path and path != ":memory:" and not os.path.exists(path):
-            # Connecting would create an empty file; a status command must not create databases.
-            return OutboxStatus(service, error=f"no database file {path} (not migrated yet?)")
+    missing = missing_sqlite_file(url)
+    if missing:
+        return OutboxStatus(service, error=f"no database file {missing} (not migrated yet?)")
     engine = create_engine(url, poolclass=NullPool)
     try:
         with engine.connect() as conn:
