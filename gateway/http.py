@@ -146,30 +146,32 @@ class TrustedProxies:
     """
 
     def __init__(self, networks):
-        try:
-            self.networks = tuple(ipaddress.ip_network(n.strip(), strict=False) for n in networks or () if n.strip())
-        except ValueError as exc:
-            raise ValueError(f"SPORTELLO_TRUSTED_PROXIES: {exc}") from None
+        # Checked, with the setting's name, when the settings are read (config.trusted_networks).
+        self.networks = tuple(ipaddress.ip_network(network, strict=False) for network in networks or ())
 
-    def trusts(self, address: str) -> bool:
-        try:
-            ip = ipaddress.ip_address(address)
-        except ValueError:
-            return False
+    def _is_proxy(self, ip) -> bool:
         return any(ip in network for network in self.networks)
 
     def client_address(self, environ) -> str | None:
         peer = environ.get("REMOTE_ADDR")
-        if not self.networks or not peer or not self.trusts(peer):
+        peer_ip = _ip_or_none(peer) if self.networks else None
+        if peer_ip is None or not self._is_proxy(peer_ip):
             return peer
         forwarded = [hop.strip() for hop in environ.get("HTTP_X_FORWARDED_FOR", "").split(",") if hop.strip()]
         for hop in reversed(forwarded):
-            if not self.trusts(hop):
-                try:
-                    return str(ipaddress.ip_address(hop))
-                except ValueError:
-                    return peer  # garbage where the nearest untrusted hop should be: the proxy is the client
+            ip = _ip_or_none(hop)
+            if ip is None:
+                return peer  # garbage where the nearest untrusted hop should be: the proxy is the client
+            if not self._is_proxy(ip):
+                return str(ip)
         return peer
+
+
+def _ip_or_none(text: str | None):
+    try:
+        return ipaddress.ip_address(text)
+    except ValueError:
+        return None
 
 
 def accept_request_id(value: str | None) -> str:
@@ -247,7 +249,6 @@ class ApiServer(WebServer):
 
     def setup(self) -> None:
         super().setup()
-        # Here and not on the first request: a mistyped network stops the gateway at start.
         self.trusted_proxies = TrustedProxies(self.container.config.get("TRUSTED_PROXIES") or ())
 
     def get_wsgi_app(self):
