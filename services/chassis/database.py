@@ -220,9 +220,7 @@ class Database(DependencyProvider):
         relay_options = dict(config.get("OUTBOX_RELAY", {}))
         self.relay_enabled = relay_options.pop("enabled", True)
         self.relay = OutboxRelay(self.sessions, service, config["AMQP_URI"], **relay_options)
-        retention = dict(config.get("RETENTION", {}))
-        self.pruner = Pruner(self.sessions, Retention.from_config(retention),
-                             interval=float(retention.get("interval_seconds", 3600)))
+        self.pruner = Pruner(self.sessions, Retention.from_config(config.get("RETENTION", {})))
 
     def start(self) -> None:
         if self.relay_enabled:

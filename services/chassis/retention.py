@@ -28,19 +28,24 @@ log = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class Retention:
-    """How long rows stay; ``None`` keeps them for ever."""
+    """How long rows stay (``None`` keeps them for ever), and how the background pass works."""
 
     outbox_sent_days: float | None = 7
     inbox_days: float | None = 30
     batch_size: int = 1000
+    interval_seconds: float = 3600
 
     @classmethod
     def from_config(cls, options: dict) -> "Retention":
-        def days(key: str, default: float) -> float | None:
-            value = float(options.get(key, default))
+        """From the ``RETENTION`` config section; a missing key keeps its default, 0 days means for ever."""
+        values = {**cls().__dict__, **options}
+
+        def days(key: str) -> float | None:
+            value = float(values[key] or 0)
             return value if value > 0 else None
 
-        return cls(days("outbox_sent_days", 7), days("inbox_days", 30), int(options.get("batch_size", 1000)))
+        return cls(days("outbox_sent_days"), days("inbox_days"), int(values["batch_size"]),
+                   float(values["interval_seconds"]))
 
 
 def prune_batch(session_factory, retention: Retention, now: datetime | None = None) -> tuple[int, int]:
@@ -77,14 +82,14 @@ def prune(session_factory, retention: Retention, now: datetime | None = None) ->
 
 
 class Pruner(WakeableLoop):
-    """The background pass: a batch of each table every ``interval`` seconds, at once again while
+    """The background pass: a batch of each table every ``interval_seconds``, at once again while
     a batch comes back full (a backlog, e.g. after the setting was lowered)."""
 
     what = "outbox/inbox pruning pass"
     final_pass = False  # nothing is owed at shutdown: the next start prunes
 
-    def __init__(self, session_factory, retention: Retention, interval: float = 3600.0):
-        super().__init__(interval, retention.batch_size)
+    def __init__(self, session_factory, retention: Retention):
+        super().__init__(retention.interval_seconds, retention.batch_size)
         self.session_factory = session_factory
         self.retention = retention
 
