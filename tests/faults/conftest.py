@@ -64,17 +64,21 @@ def overtime_report(request):
     timer.cancel()
 
 
+def _kept_logs(item) -> tuple:
+    destination = report.RESULTS / "logs" / item.name
+    return destination, RUNNING[-1].keep_logs(destination)
+
+
 def _report_overtime(item) -> None:
     if not RUNNING:
         return
-    destination = report.RESULTS / "logs" / item.name
-    RUNNING[-1].keep_logs(destination)
+    destination, tails = _kept_logs(item)
     capture = item.config.pluginmanager.getplugin("capturemanager")
     if capture:
         capture.suspend_global_capture(item)
     terminal = item.config.get_terminal_writer()
     terminal.sep("=", f"{item.nodeid} still running after {OVERTIME_SECONDS:g} s; logs kept in {destination}")
-    terminal.line(RUNNING[-1].log_tails(25))
+    terminal.line(tails)
     terminal.flush()
     if capture:
         capture.resume_global_capture()
@@ -86,10 +90,8 @@ def pytest_runtest_makereport(item, call):
     outcome = yield
     result = outcome.get_result()
     if result.failed and RUNNING:
-        destination = report.RESULTS / "logs" / item.name
-        RUNNING[-1].keep_logs(destination)
-        FAILURE_LOGS.append(f"{item.nodeid} ({result.when}); logs kept in {destination}\n"
-                            + RUNNING[-1].log_tails(25))
+        destination, tails = _kept_logs(item)
+        FAILURE_LOGS.append(f"{item.nodeid} ({result.when}); logs kept in {destination}\n{tails}")
 
 
 def pytest_terminal_summary(terminalreporter):

@@ -200,26 +200,20 @@ class FaultStack:
         wait_until(self.healthy, timeout, interval=0.25, what="every service healthy")
         return time.monotonic() - started
 
-    def log_tails(self, lines: int = 40) -> str:
-        """The last lines each process and the broker wrote: what a failed scenario is read from."""
+    def keep_logs(self, destination: Path, lines: int = 25) -> str:
+        """Copy every log out of the throwaway directory (removed when the suite ends) to
+        ``destination``; returns the last ``lines`` of each, which is what a failure is read from."""
+        destination.mkdir(parents=True, exist_ok=True)
         parts = []
         for name, process in self.processes.items():
             state = "running" if process.running else f"exited {process.process.returncode}"
-            tail = process.log_text().splitlines()[-lines:]
-            parts.append(f"--- {name} ({state}) ---\n" + "\n".join(tail))
-        broker_logs = sorted((self.broker.dir / "log").glob("*.log")) if (self.broker.dir / "log").exists() else []
-        for path in broker_logs:
-            tail = path.read_text(errors="replace").splitlines()[-lines:]
-            parts.append(f"--- {path.name} ---\n" + "\n".join(tail))
-        return "\n".join(parts)
-
-    def keep_logs(self, destination: Path) -> None:
-        """Copy every log out of the throwaway directory, which is removed when the suite ends."""
-        destination.mkdir(parents=True, exist_ok=True)
-        for path in self.logs.glob("*.log"):
-            shutil.copy(path, destination / path.name)
-        for path in (self.broker.dir / "log").glob("*.log") if (self.broker.dir / "log").exists() else ():
+            if process.log_path.exists():
+                shutil.copy(process.log_path, destination / process.log_path.name)
+            parts.append(f"--- {name} ({state}) ---\n" + "\n".join(process.log_text().splitlines()[-lines:]))
+        for path in sorted((self.broker.dir / "log").glob("*.log")):  # nothing yet before the broker's start
             shutil.copy(path, destination / f"rabbitmq-{path.name}")
+            parts.append(f"--- {path.name} ---\n" + "\n".join(path.read_text(errors="replace").splitlines()[-lines:]))
+        return "\n".join(parts)
 
     def restart(self, name: str) -> None:
         self.processes[name].start()
