@@ -160,11 +160,8 @@ class OutboxRelay(WakeableLoop):
         )
 
     def retry_now(self, event_ids: list[str]) -> None:
-        """Rows still unsent among ``event_ids`` are due now, their back-off forgotten."""
-        t = outbox_messages
-        with self.session_factory() as session, session.begin():
-            session.execute(update(t).where(t.c.event_id.in_(event_ids), t.c.sent_at.is_(None))
-                            .values(next_attempt_at=utcnow()))
+        """These rows are due now, their back-off forgotten (one sent meanwhile is not claimed again)."""
+        self._update(event_ids, next_attempt_at=utcnow())
 
     def release(self, event_ids: list[str]) -> None:
         """Give back rows claimed but not attempted, so that the next pass takes them at once."""
