@@ -86,7 +86,7 @@ class ReliableEventHandler(EventHandler):
         attempt = int(message.headers.get(ATTEMPT_HEADER, 0)) + 1
         delays = self.retry_delays
         headers = {k: v for k, v in message.headers.items() if k != "x-death"}
-        if isinstance(error, ValidationError) or attempt > len(delays):
+        if isinstance(error, ValidationError) or getattr(error, "dead_letter_at_once", False) or attempt > len(delays):
             headers.update({
                 "x-sportello-queue": self.queue.name,
                 "x-sportello-error": f"{type(error).__name__}: {error}"[:1000],
