@@ -31,7 +31,10 @@ class AttachmentStore:
         return self._path(stored_name).read_bytes()
 
     def discard(self, stored_name: str) -> None:
-        """Remove a file whose database row was not committed (the upload failed after writing)."""
+        """Remove a stored file (an upload whose row was not committed, an erased customer's photos).
+
+        A file already gone is no error: an erasure retried after a partial delete must finish.
+        """
         self._path(stored_name).unlink(missing_ok=True)
 
     def _path(self, stored_name: str) -> Path:

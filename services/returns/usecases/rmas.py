@@ -61,9 +61,16 @@ def staff_get_rma(uow, number: str) -> Rma:
 
 
 def erase_customer(uow, event: dict, store) -> int:
-    """accounts.customer_erased: anonymise the customer's returns; files go after the commit."""
+    """accounts.customer_erased: anonymise the customer's returns and delete their attachment files.
+
+    The files go first, the rows with the commit: if a delete fails, nothing is committed
+    (the inbox row neither), the consumer retries, and the retry finds the same rows, skips
+    the files already gone (deleting a missing file is no error) and finishes. Committing
+    first would mark the event handled and leave the rest of the photos for ever. Until the
+    commit, a row may point at a deleted file for a moment: the customer asked for it gone.
+    """
     stored = [name for rma in Rmas(uow.session).of_customer(event["customer_id"]) for name in rma.erase_personal_data()]
-    uow.commit()
-    for name in stored:  # a crash here leaves orphan files, never a row pointing at nothing
+    for name in stored:
         store.discard(name)
+    uow.commit()
     return len(stored)
