@@ -32,6 +32,7 @@ from werkzeug.wrappers import Request, Response
 
 from gateway import problems
 from gateway.auth import bearer_token
+from gateway.jsonbody import parse_json
 
 REQUEST_ID_HEADER = "X-Request-ID"
 _VALID_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
@@ -313,11 +314,7 @@ class Route(HttpRequestHandler):
         if mimetype != "application/json" and not mimetype.endswith("+json"):
             raise problems.HttpProblem(415, "unsupported-media-type", problems.HTTP_PROBLEMS[415][1],
                                        f"Got {mimetype or 'no content type'}.")
-        raw = Route.read_body(request)
-        try:
-            return json.loads(raw or b"null")
-        except (ValueError, UnicodeDecodeError) as exc:
-            raise problems.HttpProblem(400, "malformed-json", "The body is not valid JSON.", str(exc)) from None
+        return parse_json(Route.read_body(request))  # 400 for malformed or too deeply nested JSON
 
     @staticmethod
     def read_body(request: Request) -> bytes:
