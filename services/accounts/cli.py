@@ -2,7 +2,9 @@
 
 It writes through the accounts use cases into the accounts database (this is
 the accounts service's tool, so it may), after bringing that database to the
-newest migration.
+newest migration. The launcher's demo customers are made the same way
+(:func:`ensure_customer`): an operator's tool is not a client of the public
+API and so never meets a customer's rate limit.
 """
 from __future__ import annotations
 
@@ -10,13 +12,14 @@ import argparse
 import getpass
 import os
 import sys
+from contextlib import contextmanager
 
 from sqlalchemy.orm import sessionmaker
 
 from services.accounts.adapters import orm  # noqa: F401  (maps the domain classes to tables)
 from services.accounts.adapters.passwords import PasswordHasher
 from services.accounts.schemas import EVENT_SCHEMAS
-from services.accounts.usecases.registration import create_staff
+from services.accounts.usecases.registration import create_staff, register_customer
 from services.chassis.config import load_settings
 from services.chassis.database import UnitOfWork, make_engine
 from services.chassis.domain import utcnow
@@ -24,22 +27,42 @@ from services.chassis.errors import DomainError
 from services.chassis.migrations import upgrade
 
 
-def ensure_staff(email: str, password: str, role: str = "staff", database_url: str | None = None) -> str:
-    """Create a staff account; returns "created" or "exists"."""
+@contextmanager
+def _accounts_unit_of_work(database_url: str | None):
     url = database_url or load_settings().database_url("accounts")
     upgrade("accounts", url)
     engine = make_engine(url)
     uow = UnitOfWork(sessionmaker(engine, expire_on_commit=False), EVENT_SCHEMAS)
     try:
-        create_staff(uow, email, password, role, PasswordHasher(), utcnow)
+        yield uow
+    finally:
+        uow.close()
+        engine.dispose()
+
+
+def _created_or_exists(make) -> str:
+    """"created", or "exists" when the e-mail address is taken (loading twice changes nothing)."""
+    try:
+        make()
         return "created"
     except DomainError as exc:
         if "email" in exc.fields:
             return "exists"
         raise
-    finally:
-        uow.close()
-        engine.dispose()
+
+
+def ensure_staff(email: str, password: str, role: str = "staff", database_url: str | None = None) -> str:
+    """Create a staff account; returns "created" or "exists"."""
+    with _accounts_unit_of_work(database_url) as uow:
+        return _created_or_exists(lambda: create_staff(uow, email, password, role, PasswordHasher(), utcnow))
+
+
+def ensure_customer(customer: dict, password: str, database_url: str | None = None) -> str:
+    """Register a private customer as the public registration would (same checks, same
+    ``customer_registered`` event through the outbox), without its per-client rate limit."""
+    command = dict(customer, password=password, accept_terms=True)
+    with _accounts_unit_of_work(database_url) as uow:
+        return _created_or_exists(lambda: register_customer(uow, command, PasswordHasher(), utcnow))
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -5,6 +5,7 @@ through the ``RATE_LIMITS`` config section so that a test needs a handful of req
 """
 from datetime import datetime, timedelta, timezone
 
+import eventlet
 import pytest
 
 from services.chassis.throttling import Throttle, ThrottleRule
@@ -128,3 +129,84 @@ def test_without_trusted_proxies_the_forwarded_header_is_ignored(accounts, clien
         assert register_from(accounts, client, f"c{n}@example.it", spoofed).status_code == 201
     # Every one came from 127.0.0.1, whatever the header claimed.
     assert_limited(register_from(accounts, client, "c3@example.it", "203.0.113.4"), "too-many-attempts")
+
+
+# -- logins from one shared address (issue 16, item 6) ------------------------------------------
+# The default login rules: 5 failures per identifier, 20 per address, 15 minutes.
+@pytest.fixture
+def shop(system, client, config):
+    system.start("accounts", "gateway")
+    return Accounts(client, config)
+
+
+def test_an_office_behind_one_address_still_logs_in_after_a_colleague_failed_twenty_times(shop):
+    """One colleague's 20 failures from 127.0.0.1 used to lock the whole office out of its accounts."""
+    marco = shop.register("marco@rossi.it").json()
+    for email in ("luca@rossi.it", "sara@rossi.it"):
+        shop.register(email, first_name="Collega")
+    # His e-mail, his customer number and two misspellings of his address: 20 counted failures.
+    spellings = ("marco@rossi.it", marco["customer_number"], "marco@rosi.it", "macro@rossi.it")
+    for spelling in spellings:
+        assert [shop.login(spelling, "wrong password 42").status_code for _ in range(5)] == [401] * 5
+    for spelling in spellings:  # he keeps trying: refused, and his own right password waits too
+        assert_limited(shop.login(spelling), "too-many-attempts", window=15 * 60)
+    # Everybody else at the office logs in with the right password.
+    assert shop.login("luca@rossi.it").status_code == 200
+    assert shop.login("sara@rossi.it").status_code == 200
+
+
+def test_one_address_guessing_over_many_accounts_is_throttled_even_for_a_right_guess(shop):
+    """The attack: wrong passwords over many identifiers from one address."""
+    for email in ("anna@example.it", "bruno@example.it"):
+        shop.register(email)
+    victims = ["anna@example.it"] + [f"user{n}@example.it" for n in range(9)]
+    for victim in victims:  # 2 each: no identifier reaches its own limit of 5, the address reaches 20
+        assert [shop.login(victim, f"guess {n} of many").status_code for n in range(2)] == [401, 401]
+    # A guess that happens to be right, for an account already attacked from here, is refused.
+    assert_limited(shop.login("anna@example.it"), "too-many-attempts", window=15 * 60)
+    # Spraying on: an identifier not yet tried from here gets its one guess, and each failure
+    # past the address's budget closes it for a delay that doubles.
+    assert shop.login("fresh1@example.it", "guess 1 of many").status_code == 401
+    first = shop.login("fresh2@example.it", "guess 1 of many")
+    assert_limited(first, "too-many-attempts", window=1)
+    eventlet.sleep(1.1)
+    assert shop.login("fresh2@example.it", "guess 1 of many").status_code == 401
+    assert_limited(shop.login("fresh3@example.it", "guess 1 of many"), "too-many-attempts", window=2)
+    # Someone never tried from here still logs in with the right password once the delay has passed.
+    eventlet.sleep(2.1)
+    assert shop.login("bruno@example.it").status_code == 200
+
+
+# -- REVIEW R21: identifiers that grow when lower-cased ------------------------------------------
+GROWING = "\u0130"  # İ lower-cases to two characters (i + combining dot)
+
+
+def test_identifiers_that_grow_when_lower_cased_are_refused_never_a_500(shop, client):
+    """254 x İ lower-cased is 508 characters: the throttle key overflowed its column on PostgreSQL."""
+    assert_problem(shop.login(GROWING * 254, "some password 1"), 401, "invalid-credentials")
+    long_email = GROWING * 240 + "@example.it"  # valid as typed, 491 characters once lower-cased
+    assert client.post("/api/v1/auth/password-reset", json={"email": long_email}).status_code == 202
+    refused = shop.register(long_email)
+    assert_problem(refused, 422, "validation-failed")
+    assert "email" in refused.json()["errors"]
+
+
+# -- the launcher is not a customer (issue 16, item 6) -------------------------------------------
+def test_the_demo_loads_after_the_registration_limit_of_127_0_0_1_is_spent(system, client, config, tmp_path):
+    """`make run` restarted after fifty registrations from 127.0.0.1 stopped with HTTP 429."""
+    from services.chassis.config import load_settings
+    from services.chassis.demo import DEMO_CUSTOMERS, DEMO_PASSWORD, load_demo
+
+    config["RATE_LIMITS"] = {"registration_per_address": limit(2)}
+    system.start("accounts", "catalog", "gateway")
+    accounts = Accounts(client, config)
+    assert [accounts.register(f"fuzz{n}@example.it").status_code for n in range(2)] == [201, 201]
+    assert_limited(accounts.register("fuzz2@example.it"), "too-many-attempts")
+    settings = load_settings({"GATEWAY_ADDRESS": config["WEB_SERVER_ADDRESS"], "SPORTELLO_VAR_DIR": str(tmp_path),
+                              "ACCOUNTS_DATABASE_URL": config["DATABASE_URLS"]["accounts"],
+                              "CATALOG_DATABASE_URL": config["DATABASE_URLS"]["catalog"]})
+    for _ in range(2):  # a restart loads it again: nothing changes, nothing fails
+        load_demo(settings)
+    for customer in DEMO_CUSTOMERS:
+        assert accounts.login(customer["email"], DEMO_PASSWORD).status_code == 200
+    assert_limited(accounts.register("fuzz3@example.it"), "too-many-attempts")  # the customers' limit still holds

@@ -18,9 +18,17 @@ STAFF_ROLES = ("staff", "staff_admin")
 LANGUAGES = ("it", "de", "pl", "uk", "en")
 
 
+EMAIL_MAX = 254
+
+
 def normalise_email(email: str) -> str:
     """E-mail addresses are unique without regard to case or surrounding space."""
     return email.strip().lower()
+
+
+def email_fits(email: str) -> bool:
+    """Whether the address still fits its column once lower-cased: some letters grow (``İ`` -> ``i̇``)."""
+    return len(normalise_email(email)) <= EMAIL_MAX
 
 
 def normalise_tax_id(tax_id: str) -> str:

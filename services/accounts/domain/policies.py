@@ -37,10 +37,62 @@ def token_digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-# Per typed identifier (the same for existing and unknown accounts, so the
-# limit reveals nothing) and per client address. Failures only count for logins.
+# Failed logins (only failures count) per typed identifier -- the same for existing and unknown
+# accounts, so the limit reveals nothing -- and per client address, see LoginThrottles.
 ACCOUNT_RULE = ThrottleRule(max_attempts=5, window=timedelta(minutes=15), lockout=timedelta(minutes=15))
 ADDRESS_RULE = ThrottleRule(max_attempts=20, window=timedelta(minutes=15), lockout=timedelta(minutes=15))
+FIRST_ADDRESS_DELAY = timedelta(seconds=1)  # after the first failure past an address's budget; doubles
+
+
+@dataclass
+class LoginThrottles:
+    """The counters a login attempt is judged by; ``pair``, ``address`` and ``gate`` only with a client address.
+
+    One address is often a whole office behind one NAT, so an address over its failure budget
+    does not refuse everybody (issue 16, item 6). Brute force stays expensive all the same:
+
+    * an identifier locks after ``ACCOUNT_RULE`` failures, from wherever they came (``identifier``);
+    * once the address has failed ``ADDRESS_RULE`` times, an identifier that already failed *from
+      this address* (``pair``) is refused until the address's lock ends, even a right guess;
+    * an identifier new at the address may still try, but each failure past the budget closes
+      that door for a delay that doubles (1 s, 2 s, 4 s ... up to the lockout: ``gate``), so
+      spraying one password over many accounts gets a handful of guesses per window;
+    * a colleague who never failed from here logs in with the right password: at worst after
+      the delay, and not at all delayed by one colleague mistyping their own password.
+    """
+
+    identifier: Throttle
+    pair: Throttle | None = None
+    address: Throttle | None = None
+    gate: Throttle | None = None
+
+    def retry_after(self, now: datetime) -> int:
+        waits = [self.identifier.retry_after(now)]
+        over_budget = self.address is not None and self.address.retry_after(now)
+        if over_budget:
+            failed_here = self.pair.counted(ACCOUNT_RULE, now) > 0
+            waits.append(self.address.retry_after(now) if failed_here else self.gate.retry_after(now))
+        return max(waits)
+
+    def failed(self, now: datetime) -> list[Throttle]:
+        """Counts one failure; returns the counters to store."""
+        self.identifier.fail(ACCOUNT_RULE, now)
+        if self.address is None:
+            return [self.identifier]
+        self.pair.fail(ACCOUNT_RULE, now)
+        self.address.fail(ADDRESS_RULE, now)
+        beyond = self.address.failures - ADDRESS_RULE.max_failures
+        if beyond > 0:
+            delay = FIRST_ADDRESS_DELAY * 2 ** min(beyond - 1, 20)
+            self.gate.locked_until = now + min(delay, ADDRESS_RULE.lockout)
+        return [self.identifier, self.pair, self.address, self.gate]
+
+    def succeeded(self) -> None:
+        """The identifier proved itself; the address's counters are not cleared (one good account
+        of the attacker's own must not wipe their failures out)."""
+        self.identifier.clear()
+        if self.pair is not None:
+            self.pair.clear()
 
 
 class Throttle(ChassisThrottle):

@@ -9,17 +9,14 @@ from services.accounts.domain.errors import InvalidCredentials, SessionInvalid, 
 from services.accounts.domain.model import Customer, OneTimeToken, Session
 from services.accounts.usecases.registration import check_password
 from services.chassis.auth import Identity
-from services.chassis.throttling import retry_after
 
 
 def login(uow, identifier: str, password: str, client_address: str | None, hasher, clock):
     """Returns (token, session, customer). Unknown account and wrong password look the same."""
     now = clock()
     throttles = Throttles(uow.session)
-    keyed = [(throttles.get(f"login:{identifier.strip().lower()}"), policies.ACCOUNT_RULE)]
-    if client_address:
-        keyed.append((throttles.get(f"address:{client_address}"), policies.ADDRESS_RULE))
-    wait = retry_after(keyed, now)
+    counters = login_throttles(throttles, identifier, client_address)
+    wait = counters.retry_after(now)
     if wait:
         uow.rollback()
         raise TooManyAttempts("Try again later.", extra={"retry_after": wait})
@@ -28,19 +25,27 @@ def login(uow, identifier: str, password: str, client_address: str | None, hashe
     # Verify against a dummy hash when there is no usable account: same work, same timing.
     matches = hasher.verify(customer.password_hash if usable else hasher.dummy_hash, password)
     if not (usable and matches):
-        for throttle, rule in keyed:
-            throttle.fail(rule, now)
+        throttles.save(*counters.failed(now))
         try:
             uow.commit()
         except IntegrityError:  # a concurrent failure created the same throttle row
             uow.rollback()
         raise InvalidCredentials("Check the e-mail or customer number and the password.")
-    keyed[0][0].clear()  # the address counter is not cleared: one good account must not reset it
+    counters.succeeded()
     token = policies.new_secret_token()
     session = Session(customer.id, token, now, client_address)
     Sessions(uow.session).add(session)
     uow.commit()
     return token, session, customer
+
+
+def login_throttles(throttles: Throttles, identifier: str, client_address: str | None) -> policies.LoginThrottles:
+    typed = identifier.strip().lower()  # keys are hashed by the chassis: any length fits
+    if not client_address:
+        return policies.LoginThrottles(throttles.get(f"login:{typed}"))
+    return policies.LoginThrottles(
+        identifier=throttles.get(f"login:{typed}"), pair=throttles.get(f"login-from:{client_address} {typed}"),
+        address=throttles.get(f"address:{client_address}"), gate=throttles.get(f"address-gate:{client_address}"))
 
 
 def authenticate(uow, token: str, clock) -> Identity:

@@ -5,7 +5,7 @@ from sqlalchemy.exc import IntegrityError
 from services.accounts.adapters.repositories import Companies, Customers
 from services.accounts.domain import policies
 from services.accounts.domain.errors import AccountNotCreated, PasswordRejected
-from services.accounts.domain.model import Company, Customer
+from services.accounts.domain.model import EMAIL_MAX, Company, Customer, email_fits
 from services.chassis.errors import Invalid
 
 DUPLICATE_EMAIL = "This e-mail address cannot be registered. If you already have an account, log in or reset your password."
@@ -19,6 +19,12 @@ def check_password(password: str, *personal: str) -> None:
         raise PasswordRejected("The password cannot be used.", fields={"password": problems})
 
 
+def check_email(email: str) -> None:
+    """An address that grows past its column when lower-cased is refused as too long, not with a 500."""
+    if not email_fits(email):
+        raise Invalid("The e-mail address is too long.", fields={"email": [f"Longer than {EMAIL_MAX} characters."]})
+
+
 def register_customer(uow, command: dict, hasher, clock, require_resale_declaration: bool = False) -> Customer:
     """A private customer, or a business customer with its company (the registrant administers it).
 
@@ -29,6 +35,7 @@ def register_customer(uow, command: dict, hasher, clock, require_resale_declarat
     if company_data and require_resale_declaration and not command.get("resale_declaration"):
         raise Invalid("The resale declaration is required.",
                       fields={"resale_declaration": ["This shop sells for resale only."]})
+    check_email(command["email"])
     check_password(command["password"], command["email"], command["first_name"], command["last_name"])
     if customers.email_taken(command["email"]):
         raise AccountNotCreated(DUPLICATE_EMAIL, fields={"email": ["Cannot be used."]})
@@ -59,6 +66,7 @@ def register_customer(uow, command: dict, hasher, clock, require_resale_declarat
 
 def create_staff(uow, email: str, password: str, role: str, hasher, clock) -> Customer:
     customers = Customers(uow.session)
+    check_email(email)
     check_password(password, email)
     if customers.email_taken(email):
         raise AccountNotCreated(DUPLICATE_EMAIL, fields={"email": ["Cannot be used."]})
