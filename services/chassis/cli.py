@@ -5,6 +5,7 @@
     sportello migrate [NAME ...]  apply each service's migrations
     sportello status              ask the gateway's /health and print each service's state
     sportello declare-queues      declare every consumer, retry and dead-letter queue
+    sportello broker provision|add-consumer NAME   the broker users of every process, and of other systems
     sportello dlq list|show|replay|discard   look after the dead letters
     sportello outbox status       per service: events not yet published, their age, failing rows
     sportello prune               remove sent outbox rows and inbox rows past their retention
@@ -253,9 +254,11 @@ def cmd_status(args) -> int:
 class Launcher:
     """Starts every service and the gateway as child processes and stops them together."""
 
-    def __init__(self, settings, startup_timeout: float):
+    def __init__(self, settings, startup_timeout: float, role_uris: dict[str, str] | None = None):
         self.settings = settings
         self.startup_timeout = startup_timeout
+        # Each child connects to the broker as its own user (services/chassis/broker_identities.py).
+        self.role_uris = role_uris or {}
         self.children: dict[str, subprocess.Popen] = {}
         self.stopping = False
 
@@ -263,9 +266,12 @@ class Launcher:
         from services.chassis.config import SERVICES
 
         for name in (*SERVICES, "gateway"):
+            env = os.environ.copy()
+            if name in self.role_uris:
+                env["AMQP_URI"] = self.role_uris[name]
             self.children[name] = subprocess.Popen(
                 [sys.executable, "-m", "services.chassis.cli", "serve", name],
-                env=os.environ.copy(),
+                env=env,
             )
 
     def wait_healthy(self) -> bool:
@@ -307,7 +313,11 @@ def cmd_run(args) -> int:
     cmd_migrate(argparse.Namespace(names=None))
     # Before any service publishes: no event may find its consumer's queue missing.
     cmd_declare_queues(argparse.Namespace(quiet=True))
-    launcher = Launcher(settings, args.startup_timeout)
+    from services.chassis.broker_identities import provision_roles
+
+    # AMQP_URI is the operator's here; every child gets its own user, made (or updated) now.
+    role_uris = provision_roles(settings.amqp_uri, settings.rabbitmq_management_url, os.environ, settings.var_dir)
+    launcher = Launcher(settings, args.startup_timeout, role_uris)
 
     def on_signal(signum, frame):
         launcher.stopping = True
@@ -441,6 +451,10 @@ def main(argv: list[str] | None = None) -> int:
     asyncapi_target.add_argument("--output", metavar="FILE", help="write it to FILE instead of standard output")
     asyncapi_target.add_argument("--check", metavar="FILE", help="exit 1 if FILE differs from what is generated now")
     asyncapi.set_defaults(handler=cmd_asyncapi)
+
+    from services.chassis import cli_broker
+
+    cli_broker.add_parser(commands)
 
     for name, (_, help_text) in SERVICE_COMMANDS.items():
         commands.add_parser(name, help=help_text, add_help=False)

@@ -43,13 +43,28 @@ class Settings:
     inbox_keep_days: float = 30
     public_base_url: str = ""
     identity_secret: str = ""
+    # Seconds a caller identity's signature may be ahead of a service's clock, or past its max age
+    # (the gateway's and the services' clocks never agree exactly; see chassis/auth.py).
+    identity_clock_skew: float = 30.0
+    # "development" (the default) or "production", where unsafe settings stop every process
+    # (services/chassis/production.py).
+    environment: str = "development"
     b2b_require_resale_declaration: bool = False
     # Browser origins (scheme://host[:port]) that may call the API cross-origin; none by default.
     cors_origins: tuple[str, ...] = ()
     # Reverse proxies in front of the gateway (addresses or CIDR networks) whose X-Forwarded-For
     # names the client; none by default (the header is then ignored).
     trusted_proxies: tuple[str, ...] = ()
+    # The gateway's defence against slow clients (gateway/connections.py): seconds a client has to
+    # send a whole request head and the longest pause in any read or write; seconds an idle
+    # keep-alive connection stays open; connections held at once.
+    client_timeout: float = 30.0
+    keepalive_timeout: float = 75.0
+    max_connections: int = 1000
     database_urls: dict[str, str] = field(default_factory=dict)
+    # The broker's management API, for the operator's commands that create users (`sportello broker`,
+    # `sportello run`); empty: http://<AMQP_URI's host>:15672.
+    rabbitmq_management_url: str = ""
     # Outgoing mail (messaging). Without SMTP_HOST, mail is written as .eml
     # files under <var>/mail/ so that a local run needs no mail server.
     mail_transport: str = "file"
@@ -100,6 +115,36 @@ def trusted_networks(value: str) -> tuple[str, ...]:
     return networks
 
 
+ENVIRONMENTS = ("development", "production")
+# An HMAC key shorter than this is guessable offline from one signed identity.
+MIN_IDENTITY_SECRET_LENGTH = 32
+
+
+def explicit_identity_secret(value: str) -> str:
+    if value and len(value) < MIN_IDENTITY_SECRET_LENGTH:
+        raise ValueError(f"SPORTELLO_IDENTITY_SECRET must have at least {MIN_IDENTITY_SECRET_LENGTH} characters "
+                         f"(it has {len(value)}); make one with: python3 -c 'import secrets; "
+                         "print(secrets.token_urlsafe(48))'")
+    return value
+
+
+def environment_name(value: str) -> str:
+    if value not in ENVIRONMENTS:
+        raise ValueError(f"SPORTELLO_ENV must be one of {', '.join(ENVIRONMENTS)}, not {value!r}")
+    return value
+
+
+def at_least(name: str, value: str, minimum: float, kind=float):
+    """A number setting, checked now so that a typo stops the start with the setting's name."""
+    try:
+        number = kind(value)
+    except ValueError:
+        raise ValueError(f"{name} must be a number, not {value!r}") from None
+    if number < minimum:
+        raise ValueError(f"{name} must be at least {minimum:g}, not {value}")
+    return number
+
+
 def load_settings(environ: dict[str, str] | None = None) -> Settings:
     """Read the settings; ``environ`` defaults to the process environment."""
     env = os.environ if environ is None else environ
@@ -127,11 +172,17 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         outbox_keep_days=float(get("SPORTELLO_OUTBOX_KEEP_DAYS", "7")),
         inbox_keep_days=float(get("SPORTELLO_INBOX_KEEP_DAYS", "30")),
         public_base_url=get("SPORTELLO_PUBLIC_BASE_URL", ""),
-        identity_secret=get("SPORTELLO_IDENTITY_SECRET", ""),
+        identity_secret=explicit_identity_secret(get("SPORTELLO_IDENTITY_SECRET", "")),
+        identity_clock_skew=at_least("SPORTELLO_IDENTITY_CLOCK_SKEW", get("SPORTELLO_IDENTITY_CLOCK_SKEW", "30"), 0),
+        environment=environment_name(get("SPORTELLO_ENV", "development").lower()),
         b2b_require_resale_declaration=get("SPORTELLO_REQUIRE_RESALE_DECLARATION", "false").lower() in ("1", "true", "yes"),
         cors_origins=tuple(o.strip().rstrip("/") for o in get("SPORTELLO_CORS_ORIGINS", "").split(",") if o.strip()),
         trusted_proxies=trusted_networks(get("SPORTELLO_TRUSTED_PROXIES", "")),
+        client_timeout=at_least("SPORTELLO_CLIENT_TIMEOUT", get("SPORTELLO_CLIENT_TIMEOUT", "30"), 0.1),
+        keepalive_timeout=at_least("SPORTELLO_KEEPALIVE_TIMEOUT", get("SPORTELLO_KEEPALIVE_TIMEOUT", "75"), 0.1),
+        max_connections=at_least("SPORTELLO_MAX_CONNECTIONS", get("SPORTELLO_MAX_CONNECTIONS", "1000"), 10, int),
         database_urls=database_urls,
+        rabbitmq_management_url=get("RABBITMQ_MANAGEMENT_URL", ""),
         mail_transport=get("MAIL_TRANSPORT", "smtp" if get("SMTP_HOST", "") else "file"),
         smtp_host=get("SMTP_HOST", ""),
         smtp_port=int(get("SMTP_PORT", "25")),
@@ -195,6 +246,9 @@ def nameko_config(settings: Settings) -> dict:
         "WEB_SERVER_ADDRESS": settings.gateway_address,
         "max_workers": settings.max_workers,
         "serializer": "json",
+        # Exchanges and shared queues are the operator's (`sportello declare-queues`): a process's
+        # own broker user may not configure them (services/chassis/broker_identities.py).
+        "DECLARE_EVENT_EXCHANGES": False,
         "DATABASE_URLS": dict(settings.database_urls),
         "RPC_TIMEOUT": settings.rpc_timeout,
         "EVENT_RETRY_DELAYS": list(settings.event_retry_delays),
@@ -203,6 +257,10 @@ def nameko_config(settings: Settings) -> dict:
         "CORS_ORIGINS": list(settings.cors_origins),
         "TRUSTED_PROXIES": list(settings.trusted_proxies),
         "IDENTITY_SECRET": identity_secret(settings),
+        "IDENTITY_CLOCK_SKEW": settings.identity_clock_skew,
+        "CLIENT_TIMEOUT": settings.client_timeout,
+        "KEEPALIVE_TIMEOUT": settings.keepalive_timeout,
+        "MAX_CONNECTIONS": settings.max_connections,
         "PUBLIC_BASE_URL": settings.public_base_url or settings.gateway_url,
         "REQUIRE_RESALE_DECLARATION": settings.b2b_require_resale_declaration,
         "AUTH_CACHE_SECONDS": 1.0,

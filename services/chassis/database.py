@@ -219,7 +219,8 @@ class Database(DependencyProvider):
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
         relay_options = dict(config.get("OUTBOX_RELAY", {}))
         self.relay_enabled = relay_options.pop("enabled", True)
-        self.relay = OutboxRelay(self.sessions, service, config["AMQP_URI"], **relay_options)
+        self.relay = OutboxRelay(self.sessions, service, config["AMQP_URI"],
+                                 declare_exchange=config.get("DECLARE_EVENT_EXCHANGES") is not False, **relay_options)
         self.pruner = Pruner(self.sessions, Retention.from_config(config.get("RETENTION", {})))
 
     def start(self) -> None:

@@ -55,6 +55,7 @@ class OutboxRelay(WakeableLoop):
         poll_interval: float = 1.0,
         batch_size: int = 100,
         lease_seconds: float = 30.0,
+        declare_exchange: bool = True,
     ):
         super().__init__(poll_interval, batch_size)
         self.session_factory = session_factory
@@ -69,7 +70,8 @@ class OutboxRelay(WakeableLoop):
             amqp_uri,
             use_confirms=True,
             serializer="json",
-            declare=[self.exchange],
+            # Not where the operator declared it: the service's broker user may not configure exchanges.
+            declare=[self.exchange] if declare_exchange else [],
             retry=True,
             retry_policy={"max_retries": 2, "interval_start": 0.2, "interval_step": 0.5, "interval_max": 1},
         )

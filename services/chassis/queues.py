@@ -13,45 +13,61 @@ from dataclasses import dataclass
 
 from kombu import Connection, Queue
 from nameko.extensions import ENTRYPOINT_EXTENSIONS_ATTR
+from nameko.rpc import get_rpc_exchange
 from nameko.standalone.events import get_event_exchange
 
 from services.chassis.retry import (ATTEMPT_HEADER, DEAD_LETTER_HEADERS, DEFAULT_RETRY_DELAYS, ReliableEventHandler,
-                                    dead_letter_queue, handler_queue_name, retry_entities)
+                                    dead_letter_entities, dead_letter_queue, handler_queue_name, retry_entities)
 
 
-def handler_queues(service_cls) -> list[Queue]:
-    queues = []
+def _event_handlers(service_cls):
     for method_name in dir(service_cls):
         for extension in getattr(getattr(service_cls, method_name), ENTRYPOINT_EXTENSIONS_ATTR, ()):
             if isinstance(extension, ReliableEventHandler):
-                exchange = get_event_exchange(extension.source_service, {})
-                queues.append(Queue(
-                    handler_queue_name(extension.source_service, extension.event_type, service_cls.name, method_name),
-                    exchange=exchange, routing_key=extension.event_type, durable=True, auto_delete=False,
-                    exclusive=False))
-    return queues
+                yield method_name, extension
+
+
+def handled_event_types(service_cls) -> list[tuple[str, str]]:
+    """(source service, event type) of every event handler of ``service_cls``."""
+    return [(handler.source_service, handler.event_type) for _, handler in _event_handlers(service_cls)]
+
+
+def handler_queues(service_cls) -> list[Queue]:
+    return [
+        Queue(handler_queue_name(handler.source_service, handler.event_type, service_cls.name, method_name),
+              exchange=get_event_exchange(handler.source_service, {}), routing_key=handler.event_type, durable=True,
+              auto_delete=False, exclusive=False)
+        for method_name, handler in _event_handlers(service_cls)
+    ]
 
 
 def declare_queues(amqp_uri: str, service_classes: list, retry_delays=DEFAULT_RETRY_DELAYS) -> list[str]:
-    """Declare (idempotently) what every consuming service needs; returns the queue names."""
+    """Declare (idempotently), as the operator, every exchange and every queue the services consume
+    from: the services' own broker users may not declare exchanges or shared queues. Returns the
+    queue names."""
     declared = []
     with Connection(amqp_uri) as connection:
         channel = connection.channel()
-        for delay in retry_delays:
-            exchange, queue = retry_entities(delay)
-            exchange(channel).declare()
-            queue(channel).declare()
-            declared.append(queue.name)
+        get_rpc_exchange({})(channel).declare()
+        for service_cls in service_classes:
+            get_event_exchange(service_cls.name, {})(channel).declare()
         for service_cls in service_classes:
             queues = handler_queues(service_cls)
             for queue in queues:
                 queue.exchange(channel).declare()
                 queue(channel).declare()
                 declared.append(queue.name)
-            if queues:
-                dlq = dead_letter_queue(service_cls.name)
-                dlq(channel).declare()
-                declared.append(dlq.name)
+            if not queues:
+                continue
+            for delay in retry_delays:
+                exchange, queue = retry_entities(service_cls.name, delay)
+                exchange(channel).declare()
+                queue(channel).declare()
+                declared.append(queue.name)
+            exchange, dlq = dead_letter_entities(service_cls.name)
+            exchange(channel).declare()
+            dlq(channel).declare()
+            declared.append(dlq.name)
     return declared
 
 

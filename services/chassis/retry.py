@@ -5,9 +5,12 @@ nameko alone either acks a failed message (lost) or requeues it at once
 with persistent delivery and publisher confirms, to a delay queue of the
 next retry level, and acks the original only after that confirm:
 
-* ``sportello.retry.<ms>ms`` queues hold it for their TTL, then dead-letter it
-  through the default exchange straight back to the handler's own queue
-  (the routing key it was published with is the queue's name);
+* ``<service>.retry.<ms>ms`` queues (each fed by a fanout exchange of the same
+  name) hold it for their TTL, then dead-letter it through the default
+  exchange straight back to the handler's own queue (the routing key it was
+  published with is the queue's name). They are the service's own, so that its
+  broker user may publish to them and to nothing of another service's
+  (:mod:`services.chassis.broker_identities`);
 * after the last level, or at once for a payload that breaks its schema
   (it can never succeed), it goes to ``<service>.dead-letters`` with the
   error, the attempts and its origin, for an operator to replay or discard
@@ -39,17 +42,29 @@ DEAD_LETTER_HEADERS = ("x-sportello-queue", "x-sportello-error", "x-sportello-at
 REQUEUE_PAUSE_SECONDS = 1.0
 
 
-def retry_entities(delay_seconds: float) -> tuple[Exchange, Queue]:
+def retry_entities(service: str, delay_seconds: float) -> tuple[Exchange, Queue]:
     milliseconds = int(delay_seconds * 1000)
-    name = f"sportello.retry.{milliseconds}ms"
+    name = f"{service}.retry.{milliseconds}ms"
     exchange = Exchange(name, type="fanout", durable=True, auto_delete=False)
     queue = Queue(name, exchange=exchange, durable=True, auto_delete=False,
                   queue_arguments={"x-message-ttl": milliseconds, "x-dead-letter-exchange": ""})
     return exchange, queue
 
 
+def dead_letter_entities(service: str) -> tuple[Exchange, Queue]:
+    name = f"{service}.dead-letters"
+    exchange = Exchange(name, type="fanout", durable=True, auto_delete=False)
+    return exchange, Queue(name, exchange=exchange, durable=True, auto_delete=False)
+
+
 def dead_letter_queue(service: str) -> Queue:
-    return Queue(f"{service}.dead-letters", durable=True, auto_delete=False)
+    return dead_letter_entities(service)[1]
+
+
+def declares_topology(config: dict) -> bool:
+    """False where the operator declared exchanges and shared queues (every real process: its broker
+    user may not configure them); True for test containers run with the operator's rights."""
+    return config.get("DECLARE_EVENT_EXCHANGES") is not False
 
 
 def handler_queue_name(source: str, event_type: str, service: str, method: str) -> str:
@@ -94,16 +109,18 @@ class ReliableEventHandler(EventHandler):
                 "x-sportello-failed-at": datetime.now(timezone.utc).isoformat(),
                 "x-sportello-dead-letter-id": uuid.uuid4().hex,
             })
-            queue = dead_letter_queue(self.container.service_name)
-            self._publish(message, headers, exchange="", routing_key=queue.name, declare=[queue])
+            exchange, queue = dead_letter_entities(self.container.service_name)
+            self._publish(message, headers, exchange=exchange, routing_key=queue.name, declare=[exchange, queue])
             log.error("%s: dead-lettered after %d attempt(s): %s", self.queue.name, attempt, error)
             return
-        exchange, queue = retry_entities(delays[attempt - 1])
+        exchange, queue = retry_entities(self.container.service_name, delays[attempt - 1])
         headers[ATTEMPT_HEADER] = attempt
         self._publish(message, headers, exchange=exchange, routing_key=self.queue.name, declare=[exchange, queue])
         log.warning("%s: attempt %d failed (%s); retrying in %ss", self.queue.name, attempt, error, delays[attempt - 1])
 
     def _publish(self, message, headers: dict, exchange, routing_key: str, declare: list) -> None:
+        if not declares_topology(self.container.config):
+            declare = []
         with get_producer(self.container.config["AMQP_URI"], True) as producer:
             producer.publish(
                 message.body, exchange=exchange, routing_key=routing_key, headers=headers,

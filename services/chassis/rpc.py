@@ -40,13 +40,13 @@ import logging
 import amqp.exceptions
 import eventlet
 import eventlet.event
-from kombu import Connection
+from kombu import Connection, Exchange, Queue
 from kombu.exceptions import OperationalError
 from marshmallow import ValidationError
 from nameko.amqp.publish import Publisher
 from nameko.constants import AMQP_SSL_CONFIG_KEY, LOGIN_METHOD_CONFIG_KEY, NON_PERSISTENT
-from nameko.exceptions import UnknownService
-from nameko.rpc import RPC_QUEUE_TEMPLATE, Responder, RpcConsumer, get_rpc_exchange
+from nameko.exceptions import UnknownService, deserialize
+from nameko.rpc import RPC_QUEUE_TEMPLATE, ReplyListener, Responder, RpcConsumer, get_rpc_exchange
 from nameko.rpc import Rpc as NamekoRpc
 from nameko.rpc import RpcProxy
 
@@ -76,8 +76,33 @@ class ReplyResponder(Responder):
     publisher_cls = ReplyPublisher
 
 
+def _bound_like(queue: Queue, config: dict, routing_key: str | None = None) -> Queue:
+    """``queue`` again, bound with ``routing_key``; its exchange left undeclared where the operator
+    declared it (a service's broker user may not configure ``nameko-rpc``)."""
+    exchange = queue.exchange
+    if config.get("DECLARE_EVENT_EXCHANGES") is False:
+        exchange = Exchange(exchange.name, type=exchange.type, durable=exchange.durable, no_declare=True)
+    return Queue(queue.name, exchange=exchange, routing_key=routing_key or queue.routing_key, durable=queue.durable,
+                 queue_arguments=queue.queue_arguments)
+
+
+class RoleReplyListener(ReplyListener):
+    """Replies come back under ``<caller>.reply.<uuid>``, not nameko's bare uuid: the caller's broker
+    user alone may bind that prefix (:mod:`services.chassis.broker_identities`), so a service that
+    learns the key from a request it serves cannot bind a queue to it and read the caller's replies."""
+
+    def setup(self):
+        super().setup()
+        self.routing_key = f"{self.container.service_name}.reply.{self.routing_key}"
+        self.queue = _bound_like(self.queue, self.container.config, self.routing_key)
+
+
 class TransientRpcConsumer(RpcConsumer):
     """nameko's RpcConsumer, answering through :class:`ReplyResponder`."""
+
+    def setup(self):
+        super().setup()
+        self.queue = _bound_like(self.queue, self.container.config)
 
     def handle_result(self, message, result, exc_info):
         config = self.container.config
@@ -123,11 +148,18 @@ rpc = Rpc.decorator
 class ServiceRpc(RpcProxy):
     """An RpcProxy whose request messages expire with the caller's patience."""
 
+    rpc_reply_listener = RoleReplyListener()
+
     def setup(self) -> None:
-        timeout = self.container.config.get("RPC_TIMEOUT", 10)
-        self.options.setdefault("expiration", timeout)
-        self.options.setdefault("delivery_mode", NON_PERSISTENT)  # see the module docstring
+        for option, value in request_options(self.container.config).items():
+            self.options.setdefault(option, value)
         super().setup()
+
+
+def request_options(config: dict) -> dict:
+    """How every RPC request is published: expiring with the caller's patience, transient (see the module
+    docstring). Also for a proxy made outside a worker (``ServiceProxy(worker_ctx, ..., **request_options)``)."""
+    return {"expiration": config.get("RPC_TIMEOUT", 10), "delivery_mode": NON_PERSISTENT}
 
 
 class Liveness:
@@ -215,8 +247,13 @@ def in_background(function: Callable[[], Any]) -> eventlet.event.Event:
     return done
 
 
-def call(proxy, method: str, *args: Any, timeout: float | None = None, **kwargs: Any) -> Any:
-    """Call ``proxy.method(*args, **kwargs)`` and wait at most ``timeout`` seconds."""
+def call(proxy, method: str, *args: Any, timeout: float | None = None, secret_reply: bool = False,
+         **kwargs: Any) -> Any:
+    """Call ``proxy.method(*args, **kwargs)`` and wait at most ``timeout`` seconds.
+
+    ``secret_reply``: the reply holds a secret (a link that opens an account), so it is read
+    without nameko's ``RpcReply.result``, which logs every reply whole at DEBUG.
+    """
     service = proxy.service_name
     config = proxy.worker_ctx.container.config
     if timeout is None:
@@ -225,7 +262,8 @@ def call(proxy, method: str, *args: Any, timeout: float | None = None, **kwargs:
         raise ServiceUnavailable(f"{service} is not running.", extra={"service": service})
     deadline = eventlet.Timeout(timeout)
     try:
-        return getattr(proxy, method).call_async(*args, **kwargs).result()
+        reply = getattr(proxy, method).call_async(*args, **kwargs)
+        return _unlogged_result(reply) if secret_reply else reply.result()
     except eventlet.Timeout as exc:
         if exc is not deadline:
             raise
@@ -238,3 +276,11 @@ def call(proxy, method: str, *args: Any, timeout: float | None = None, **kwargs:
         ).with_traceback(sys.exc_info()[2]) from exc
     finally:
         deadline.cancel()
+
+
+def _unlogged_result(reply) -> Any:
+    """What ``nameko.rpc.RpcReply.result`` does, without its DEBUG line of the whole reply."""
+    body = reply.reply_event.wait()
+    if body.get("error"):
+        raise deserialize(body["error"])
+    return body["result"]

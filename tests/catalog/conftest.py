@@ -23,7 +23,7 @@ def seeded(request, tmp_path_factory):
     """A running catalog + gateway over the module's ``seed(db: CatalogDb)`` data."""
     vhost = Vhost().create()
     databases = TestDatabases(tmp_path_factory.mktemp("catalog"))
-    system = System(make_config(vhost, databases, tmp_path_factory.mktemp("var")))
+    system = System(make_config(vhost, databases, tmp_path_factory.mktemp("var")), vhost)
     db = CatalogDb(system.config["DATABASE_URLS"]["catalog"])
     try:
         request.module.seed(db)

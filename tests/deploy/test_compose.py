@@ -72,7 +72,7 @@ def test_every_service_runs_healthy_after_migrations_and_queues(compose):
     gateway = services["gateway"]
     assert {d for d, spec in gateway["depends_on"].items() if spec["condition"] == "service_healthy"} >= set(SERVICES)
     assert "/health" in " ".join(gateway["healthcheck"]["test"])
-    assert services["migrate"]["command"] == ["migrate"] and services["declare-queues"]["command"] == ["declare-queues"]
+    assert services["migrate"]["command"] == ["migrate"] and services["declare-queues"]["command"] == ["broker", "setup"]
     assert "management" in services["rabbitmq"]["image"]
     for infrastructure in ("rabbitmq", "postgres"):
         assert services[infrastructure]["healthcheck"]["test"]
@@ -91,3 +91,12 @@ def test_docker_compose_accepts_it(env_file):
     command = ["docker-compose", "-f", str(COMPOSE)] + (["--env-file", str(PROJECT_ROOT / env_file)] if env_file else [])
     result = subprocess.run([*command, "config", "-q"], capture_output=True, text=True, cwd=PROJECT_ROOT, timeout=60)
     assert result.returncode == 0, result.stderr
+
+
+def test_every_process_connects_to_the_broker_as_its_own_user(compose):
+    services = compose["services"]
+    for name in (*SERVICES, "gateway"):
+        uri = services[name]["environment"]["AMQP_URI"]
+        assert uri.startswith(f"pyamqp://sportello-{name}:${{{name.upper()}_BROKER_PASSWORD:-"), uri
+    setup = services["declare-queues"]["environment"]
+    assert {f"SPORTELLO_BROKER_PASSWORD_{name.upper()}" for name in (*SERVICES, "gateway")} <= set(setup)

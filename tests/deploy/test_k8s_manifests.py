@@ -162,7 +162,7 @@ def test_the_release_jobs_and_the_way_in(target):
     docs = render(target)
     jobs = by_kind(docs, "Job")
     assert jobs["sportello-migrate"]["spec"]["template"]["spec"]["containers"][0]["args"] == ["migrate"]
-    assert jobs["sportello-declare-queues"]["spec"]["template"]["spec"]["containers"][0]["args"] == ["declare-queues"]
+    assert jobs["sportello-declare-queues"]["spec"]["template"]["spec"]["containers"][0]["args"] == ["broker", "setup"]
     migrate_env = {e["name"] for e in jobs["sportello-migrate"]["spec"]["template"]["spec"]["containers"][0]["env"]}
     assert migrate_env == {f"{name.upper()}_DATABASE_URL" for name in NAMEKO_SERVICES}
 
@@ -201,3 +201,18 @@ def test_staging_is_small_and_keeps_its_mail():
     config = by_kind(docs, "ConfigMap")["sportello-config"]["data"]
     assert (config["SMTP_HOST"], config["SMTP_PORT"]) == ("mailpit", "1025")
     assert "mailpit" in by_kind(docs, "Service")
+
+
+@pytest.mark.parametrize("target", TARGETS)
+def test_every_process_has_its_own_broker_user_and_only_the_setup_job_the_operator_s(target):
+    docs = render(target)
+    for name in (*NAMEKO_SERVICES, "gateway"):
+        container = by_kind(docs, "Deployment")[f"sportello-{name}"]["spec"]["template"]["spec"]["containers"][0]
+        (amqp,) = [e for e in container["env"] if e["name"] == "AMQP_URI"]
+        assert amqp["valueFrom"]["secretKeyRef"] == {"name": "sportello-broker", "key": name}
+    jobs = by_kind(docs, "Job")
+    setup_env = {e["name"]: e for e in jobs["sportello-declare-queues"]["spec"]["template"]["spec"]["containers"][0]["env"]}
+    assert setup_env["AMQP_URI"]["valueFrom"]["secretKeyRef"] == {"name": "sportello-broker", "key": "operator"}
+    assert {f"SPORTELLO_BROKER_URI_{name.upper()}" for name in (*NAMEKO_SERVICES, "gateway")} <= set(setup_env)
+    migrate = jobs["sportello-migrate"]["spec"]["template"]["spec"]["containers"][0]
+    assert "AMQP_URI" not in {e["name"] for e in migrate["env"]}

@@ -80,7 +80,7 @@ def shop(tmp_path_factory):
     config["OUTBOX_RELAY"] = {"enabled": True, "poll_interval": 0.2, "batch_size": 100, "lease_seconds": 30}
     config["RETURNS"] = {"storage_dir": str(tmp_path / "returns")}
     config["PORTAL_IMAGE_HOSTS"] = [IMAGE_HOST]
-    system = System(config)
+    system = System(config, vhost)
     try:
         catalog = CatalogDb(config["DATABASE_URLS"]["catalog"])  # migrates the catalog database
         load_demo_catalog(config["DATABASE_URLS"]["catalog"])

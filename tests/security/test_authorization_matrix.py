@@ -208,6 +208,8 @@ MATRIX: dict[str, Case] = {
     "POST /api/v1/staff/catalog/services": Case(staff_only(), {"category": "Posa", "name": "Posa", "pricing": "quote",
                                                                "vat_rate": "22.00"}),
     "PATCH /api/v1/staff/catalog/services/<service_id>": Case(staff_only(), {"description": "Changed"}),
+    "GET /api/v1/staff/companies/tax-ids/<tax_id>": Case(staff_only()),
+    "POST /api/v1/staff/companies/<company_id>/release-tax-id": Case(staff_only()),
     "GET /api/v1/staff/messages": Case(staff_only()),
     "GET /api/v1/staff/messages/<thread_id>": Case(staff_only()),
     "POST /api/v1/staff/messages/<thread_id>": Case(staff_only(), {"body": "Staff answer"}),
@@ -284,7 +286,8 @@ def path_for(url: str, ids: dict) -> str:
         if name == "service_id":
             return ids["catalog_service"]
         return ids[{"cart_id": "cart", "thread_id": "thread", "attachment_id": "attachment",
-                    "employee_id": "employee", "service": "service"}[name]]
+                    "employee_id": "employee", "service": "service", "company_id": "company",
+                    "tax_id": "tax_id"}[name]]
 
     return re.sub(r"<(?:[a-z]+:)?([A-Za-z_]+)>", value, url)
 
@@ -309,7 +312,7 @@ def world(tmp_path_factory):
     generous = {"max_attempts": 10_000, "window_seconds": 60}
     config["RATE_LIMITS"] = {name: generous for name in ("reset_per_target", "reset_per_address",
                                                          "registration_per_address", "messages_per_customer")}
-    system = System(config)
+    system = System(config, vhost)
     catalog = CatalogDb(config["DATABASE_URLS"]["catalog"])
     try:
         catalog.add_product(code="DRILL-18V", name="Trapano a batteria 18V", price={"amount": "89.90", "currency": "EUR"})
@@ -375,7 +378,8 @@ def build_world(client, config, quote_service_id) -> World:
                  "cart_line": line, "thread": thread.json()["id"], "quote": quote.json()["number"],
                  "quote_line": quote.json()["lines"][0]["id"], "quote_line_draft": draft.json()["lines"][0]["id"],
                  "employee": employee_id, "product": "DRILL-18V", "quote_service": quote_service_id,
-                 "catalog_service": catalog_service, "staff_id": staff_id, "service": "accounts"}
+                 "catalog_service": catalog_service, "staff_id": staff_id, "service": "accounts",
+                 "company": client.get("/api/v1/me", headers=owner).json()["company_id"], "tax_id": COMPANY["tax_id"]}
 
     owner_token = owner["Authorization"].split()[1]
     personal_secrets = [CART_NAME, THREAD_TEXT, owner_token, PASSWORD, STAFF_PASSWORD]

@@ -1,7 +1,15 @@
-"""A RabbitMQ vhost of its own for each test, made and removed through the management API."""
+"""A RabbitMQ vhost of its own for each test, made and removed through the management API.
+
+The test's own user (the operator's, ``guest`` locally) has every right on the vhost, as the
+operator's has in production. The services and the gateway a test starts connect as their own
+broker users instead (``role_uri``), with the grants of :mod:`services.chassis.broker_identities`:
+one user per role for the whole test session, granted on each vhost that starts that role.
+"""
 from __future__ import annotations
 
+import atexit
 import os
+import secrets
 import uuid
 from urllib.parse import quote, urlsplit, urlunsplit
 
@@ -18,11 +26,66 @@ def _credentials() -> tuple[str, str]:
     return parts.username or "guest", parts.password or "guest"
 
 
+class RoleUsers:
+    """One broker user per process role for this test session (removed when it ends)."""
+
+    def __init__(self):
+        self.session = uuid.uuid4().hex[:8]
+        self.passwords: dict[str, str] = {}
+        self.grants: dict | None = None
+
+    def user(self, role: str) -> str:
+        return f"sportello-test-{self.session}-{role}"
+
+    def ensure(self, admin, role: str) -> tuple[str, str]:
+        if role not in self.passwords:
+            password = secrets.token_urlsafe(18)
+            admin.ensure_user(self.user(role), password)
+            if not self.passwords:
+                atexit.register(self.delete_all, admin)
+            self.passwords[role] = password
+        return self.user(role), self.passwords[role]
+
+    def grant_for(self, role: str):
+        if self.grants is None:
+            from services.chassis.broker_identities import role_grants
+
+            self.grants = role_grants()
+        return self.grants[role]
+
+    def delete_all(self, admin) -> None:
+        for role in self.passwords:
+            admin.delete_user(self.user(role))
+
+
+ROLE_USERS = RoleUsers()
+
+
 class Vhost:
     def __init__(self):
         self.name = f"sportello-test-{uuid.uuid4().hex[:12]}"
         self.auth = _credentials()
         self.api = f"{MANAGEMENT_URL}/api"
+        self.granted: set[str] = set()
+
+    @property
+    def admin(self):
+        from services.chassis.broker_identities import BrokerAdmin
+
+        return BrokerAdmin(MANAGEMENT_URL, self.auth)
+
+    def uri_for(self, user: str, password: str) -> str:
+        from services.chassis.broker_identities import uri_with_credentials
+
+        return uri_with_credentials(self.amqp_uri, user, password)
+
+    def role_uri(self, role: str) -> str:
+        """The AMQP URI of a Sportello process role (a service's name or ``gateway``) on this vhost."""
+        user, password = ROLE_USERS.ensure(self.admin, role)
+        if role not in self.granted:
+            self.admin.grant(self.name, user, ROLE_USERS.grant_for(role))
+            self.granted.add(role)
+        return self.uri_for(user, password)
 
     @property
     def amqp_uri(self) -> str:
@@ -52,5 +115,16 @@ class Vhost:
 
     def queues(self) -> list[dict]:
         response = requests.get(f"{self.api}/queues/{quote(self.name, safe='')}", auth=self.auth, timeout=10)
+        response.raise_for_status()
+        return response.json()
+
+    def peek(self, queue: str, count: int) -> list[dict]:
+        """Up to ``count`` messages of ``queue`` as the management API shows them (payload, properties,
+        headers), put back where they were (``ack_requeue_true``): a look that leaves the queue as it was."""
+        response = requests.post(
+            f"{self.api}/queues/{quote(self.name, safe='')}/{quote(queue, safe='')}/get",
+            json={"count": count, "ackmode": "ack_requeue_true", "encoding": "auto", "truncate": 1_000_000},
+            auth=self.auth, timeout=10,
+        )
         response.raise_for_status()
         return response.json()

@@ -11,6 +11,8 @@ from nameko.runners import ServiceRunner
 from services.chassis.cli import import_service
 from services.chassis.config import SERVICES, load_settings, nameko_config
 from services.chassis.migrations import upgrade
+from services.chassis.queues import declare_queues
+from services.chassis.retry import DEFAULT_RETRY_DELAYS
 from tests.support.broker import Vhost
 from tests.support.databases import TestDatabases
 from tests.support.http import GatewayClient
@@ -36,7 +38,10 @@ def config(vhost, databases, tmp_path):
     """The nameko config a test's services run with; tests may change it before starting them."""
     settings = load_settings({"SPORTELLO_VAR_DIR": str(tmp_path / "var")})
     config = nameko_config(settings)
+    # The test's own config is the operator's: tests publish and inspect with it, and test-only
+    # services they start declare what they need. System.start gives each role its own user.
     config["AMQP_URI"] = vhost.amqp_uri
+    config.pop("DECLARE_EVENT_EXCHANGES", None)
     config["WEB_SERVER_ADDRESS"] = f"127.0.0.1:{free_port()}"
     config["DATABASE_URLS"] = {name: databases.url(name) for name in SERVICES}
     config["RPC_TIMEOUT"] = 5
@@ -47,20 +52,36 @@ def config(vhost, databases, tmp_path):
 
 @dataclass
 class System:
-    """Services started for one test; stopped (gracefully, then killed) at its end."""
+    """Services started for one test; stopped (gracefully, then killed) at its end.
+
+    As in production, the operator declares the exchanges and queues first and every service
+    and the gateway then runs as its own broker user (``Vhost.role_uri``), so a test fails when
+    a process needs a right its grant does not give.
+    """
 
     config: dict
+    vhost: Vhost | None = None
     runners: list = field(default_factory=list)
 
     def start(self, *names: str) -> None:
         for name in names:
             if name != "gateway":
                 upgrade(name, self.config["DATABASE_URLS"][name])
-        runner = ServiceRunner(self.config)
+        declare_queues(self.config["AMQP_URI"], [import_service(name) for name in SERVICES],
+                       retry_delays=self.config.get("EVENT_RETRY_DELAYS", DEFAULT_RETRY_DELAYS))
+        runners = []
         for name in names:
+            runner = ServiceRunner(self.role_config(name))
             runner.add_service(import_service(name))
-        runner.start()
-        self.runners.append(runner)
+            runners.append(runner)
+        for runner in runners:
+            runner.start()
+            self.runners.append(runner)
+
+    def role_config(self, name: str) -> dict:
+        if self.vhost is None:
+            return self.config
+        return {**self.config, "AMQP_URI": self.vhost.role_uri(name), "DECLARE_EVENT_EXCHANGES": False}
 
     def stop(self) -> None:
         for runner in reversed(self.runners):
@@ -76,8 +97,8 @@ class System:
 
 
 @pytest.fixture
-def system(config):
-    system = System(config)
+def system(config, vhost):
+    system = System(config, vhost)
     yield system
     system.stop()
 

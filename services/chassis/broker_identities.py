@@ -1,0 +1,250 @@
+"""Who may do what on the broker: one RabbitMQ user per process role, each with the narrowest rights.
+
+Every service, the gateway and each outside consumer connects as its own user. The rights are
+RabbitMQ regular expressions over resource names (configure / write / read, per vhost) plus topic
+permissions (routing keys on a topic exchange) where names alone are too coarse:
+
+* a service ``S`` may declare only its own queues (``rpc-S``, its reply queues
+  ``rpc.reply-S-<uuid>``, its handler queues ``evt-<source>-<type>--S.<method>``); exchanges
+  and the shared retry and dead-letter queues are the operator's (``sportello declare-queues``);
+* it may publish to ``S.events`` (any routing key), to its own retry and dead-letter exchanges,
+  and to ``nameko-rpc`` only with the routing keys of the services it calls and of replies;
+* it may read only its own queues, bind them to ``nameko-rpc`` only with ``S.*`` and its own
+  reply keys, and to another service's events exchange only with the event types it handles;
+* the gateway may only send RPC requests (never to an ``internal_*`` method) and read its own
+  reply queues: it cannot see any event;
+* an outside consumer ``NAME`` may declare, bind and read only queues named ``NAME.*`` on the
+  event exchanges, and publish nothing.
+
+Reply routing keys are ``<caller>.reply.<uuid>`` (:mod:`services.chassis.rpc`), so a party that
+learns a caller's reply key from a request it serves still cannot bind a queue to it and read
+the caller's other replies (login tokens among them).
+
+What nameko forces wider, and why it is accepted: a service must hold configure on its own
+queues (nameko declares them at start), which would let it delete them (it only hurts itself);
+write on ``nameko-rpc`` with any reply key (nameko replies to whatever ``reply_to`` a request
+names), so a service could inject a reply into a caller's queue if it knew a pending
+correlation id, which it only sees for requests sent to itself.
+"""
+from __future__ import annotations
+
+import re
+import secrets
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import quote, unquote, urlsplit, urlunsplit
+
+import requests
+
+RPC_EXCHANGE = "nameko-rpc"
+UUID = "[0-9a-f-]+"
+NAME = "[a-z0-9_]+"
+# Consumer names become queue-name prefixes and user names: keep them plain.
+CONSUMER_NAME = re.compile(r"^[a-z][a-z0-9_-]{1,40}$")
+
+
+@dataclass(frozen=True)
+class Grant:
+    """A user's rights on one vhost: three regexes and topic permissions per exchange (write, read)."""
+
+    configure: str
+    write: str
+    read: str
+    topics: dict[str, tuple[str, str]] = field(default_factory=dict)
+
+
+def _alternatives(names) -> str:
+    return "|".join(sorted(set(names)))
+
+
+def _any_of(patterns) -> str:
+    return f"^({'|'.join(patterns)})$"
+
+
+def handled_events(service_cls) -> dict[str, set[str]]:
+    """source service -> the event types ``service_cls`` handles."""
+    from services.chassis.queues import handled_event_types
+
+    events: dict[str, set[str]] = {}
+    for source, event_type in handled_event_types(service_cls):
+        events.setdefault(source, set()).add(event_type)
+    return events
+
+
+def rpc_targets(service_cls) -> set[str]:
+    """The services ``service_cls`` calls by RPC (its RpcProxy dependencies)."""
+    from nameko.rpc import RpcProxy
+
+    return {value.target_service for value in (getattr(service_cls, attr) for attr in dir(service_cls))
+            if isinstance(value, RpcProxy)}
+
+
+def own_queues(service: str) -> list[str]:
+    return [f"rpc-{service}", rf"rpc\.reply-{service}-{UUID}", f"evt-{NAME}-{NAME}--{service}\\.{NAME}"]
+
+
+def service_grant(service_cls) -> Grant:
+    name = service_cls.name
+    events = handled_events(service_cls)
+    targets = rpc_targets(service_cls)
+    queues = own_queues(name)
+    rpc_calls = [rf"({_alternatives(targets)})\.{NAME}"] if targets else []
+    topics = {
+        RPC_EXCHANGE: (_any_of([*rpc_calls, rf"{NAME}\.reply\.{UUID}"]), _any_of([rf"{name}\.\*", rf"{name}\.reply\.{UUID}"])),
+        f"{name}.events": (".*", "^$"),
+    }
+    for source, types in events.items():
+        topics[f"{source}.events"] = ("^$", _any_of([re.escape(t) for t in sorted(types)]))
+    return Grant(
+        configure=_any_of(queues),
+        write=_any_of([RPC_EXCHANGE, rf"{name}\.events", rf"{name}\.retry\.[0-9]+ms", rf"{name}\.dead-letters",
+                       *queues]),
+        read=_any_of([RPC_EXCHANGE, *queues, *(rf"{source}\.events" for source in sorted(events))]),
+        topics=topics,
+    )
+
+
+def gateway_grant(gateway_cls, services) -> Grant:
+    name = gateway_cls.name
+    reply_queue = rf"rpc\.reply-{name}-{UUID}"
+    return Grant(
+        configure=_any_of([reply_queue]),
+        write=_any_of([RPC_EXCHANGE, reply_queue]),
+        read=_any_of([RPC_EXCHANGE, reply_queue]),
+        # Service-to-service methods are named internal_*: the Internet-facing process cannot call them.
+        topics={RPC_EXCHANGE: (_any_of([rf"({_alternatives(services)})\.(?!internal_){NAME}"]),
+                               _any_of([rf"{name}\.reply\.{UUID}"]))},
+    )
+
+
+def consumer_grant(consumer: str, services) -> Grant:
+    """An outside system's identity: its own ``NAME.*`` queues bound to the event exchanges, nothing else."""
+    if not CONSUMER_NAME.match(consumer):
+        raise ValueError(f"consumer name {consumer!r}: use 2-41 lower-case letters, digits, '_' or '-'")
+    own = rf"{re.escape(consumer)}\..+"
+    exchanges = [rf"{service}\.events" for service in services]
+    return Grant(
+        configure=_any_of([own]),
+        write=_any_of([own]),
+        read=_any_of([own, *exchanges]),
+        topics={f"{service}.events": ("^$", ".*") for service in services},
+    )
+
+
+def role_grants() -> dict[str, Grant]:
+    """Every Sportello process role (the five services and the gateway) and its grant."""
+    from services.chassis.cli import import_service
+    from services.chassis.config import SERVICES
+
+    grants = {name: service_grant(import_service(name)) for name in SERVICES}
+    grants["gateway"] = gateway_grant(import_service("gateway"), SERVICES)
+    return grants
+
+
+# -- credentials -----------------------------------------------------------------
+def uri_with_credentials(amqp_uri: str, user: str, password: str) -> str:
+    parts = urlsplit(amqp_uri)
+    host = parts.hostname or "127.0.0.1"
+    netloc = f"{quote(user, safe='')}:{quote(password, safe='')}@{host}" + (f":{parts.port}" if parts.port else "")
+    return urlunsplit((parts.scheme, netloc, parts.path, parts.query, parts.fragment))
+
+
+def credentials_of(amqp_uri: str) -> tuple[str, str]:
+    parts = urlsplit(amqp_uri)
+    return unquote(parts.username or "guest"), unquote(parts.password or "guest")
+
+
+def vhost_of(amqp_uri: str) -> str:
+    path = urlsplit(amqp_uri).path
+    return unquote(path[1:]) if len(path) > 1 else "/"
+
+
+def local_password(var_dir: Path, role: str) -> str:
+    """A role's broker password for local runs: made once under ``<var>/broker/`` (mode 0600)."""
+    path = Path(var_dir) / "broker" / f"{role}.password"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        fd = open(path, "x", encoding="ascii", opener=lambda p, flags: __import__("os").open(p, flags, 0o600))
+    except FileExistsError:
+        return path.read_text(encoding="ascii").strip()
+    with fd:
+        fd.write(secrets.token_urlsafe(24))
+    return path.read_text(encoding="ascii").strip()
+
+
+# -- the management API ----------------------------------------------------------
+class BrokerAdmin:
+    """Users and permissions through RabbitMQ's management API, as the operator."""
+
+    def __init__(self, management_url: str, auth: tuple[str, str], timeout: float = 10):
+        self.api = management_url.rstrip("/") + "/api"
+        self.auth = auth
+        self.timeout = timeout
+
+    def _put(self, path: str, body: dict) -> None:
+        response = requests.put(f"{self.api}/{path}", json=body, auth=self.auth, timeout=self.timeout)
+        response.raise_for_status()
+
+    def ensure_user(self, user: str, password: str) -> None:
+        self._put(f"users/{quote(user, safe='')}", {"password": password, "tags": ""})
+
+    def grant(self, vhost: str, user: str, grant: Grant) -> None:
+        vhost_q, user_q = quote(vhost, safe=""), quote(user, safe="")
+        self._put(f"permissions/{vhost_q}/{user_q}",
+                  {"configure": grant.configure, "write": grant.write, "read": grant.read})
+        # Topic permissions replace each other per exchange; stale ones of removed exchanges stay harmless.
+        for exchange, (write, read) in sorted(grant.topics.items()):
+            self._put(f"topic-permissions/{vhost_q}/{user_q}", {"exchange": exchange, "write": write, "read": read})
+
+    def delete_user(self, user: str) -> None:
+        requests.delete(f"{self.api}/users/{quote(user, safe='')}", auth=self.auth, timeout=self.timeout)
+
+
+def management_url_for(amqp_uri: str, configured: str = "") -> str:
+    if configured:
+        return configured
+    return f"http://{urlsplit(amqp_uri).hostname or '127.0.0.1'}:15672"
+
+
+# -- provisioning ----------------------------------------------------------------
+ROLE_USER_PREFIX = "sportello-"
+
+
+def role_user(role: str) -> str:
+    return f"{ROLE_USER_PREFIX}{role}"
+
+
+def role_password(role: str, environ, var_dir: Path) -> str:
+    """``SPORTELLO_BROKER_PASSWORD_<ROLE>`` (compose), or the password in ``SPORTELLO_BROKER_URI_<ROLE>``
+    (the role's whole AMQP URI, as a Kubernetes Secret holds it), else the local file."""
+    password = (environ.get(f"SPORTELLO_BROKER_PASSWORD_{role.upper()}") or "").strip()
+    uri = (environ.get(f"SPORTELLO_BROKER_URI_{role.upper()}") or "").strip()
+    if not password and uri:
+        user, password = credentials_of(uri)
+        if user != role_user(role):
+            raise ValueError(f"SPORTELLO_BROKER_URI_{role.upper()} must log in as {role_user(role)}, not {user}")
+    return password or local_password(var_dir, role)
+
+
+def provision_roles(operator_uri: str, management_url: str, environ, var_dir: Path) -> dict[str, str]:
+    """Create or update every role's user and grant it on the operator URI's vhost; returns role -> AMQP URI."""
+    admin = BrokerAdmin(management_url_for(operator_uri, management_url), credentials_of(operator_uri))
+    vhost = vhost_of(operator_uri)
+    uris = {}
+    for role, grant in role_grants().items():
+        password = role_password(role, environ, var_dir)
+        admin.ensure_user(role_user(role), password)
+        admin.grant(vhost, role_user(role), grant)
+        uris[role] = uri_with_credentials(operator_uri, role_user(role), password)
+    return uris
+
+
+def add_consumer(operator_uri: str, management_url: str, name: str, password: str) -> str:
+    """An outside system's user (see :func:`consumer_grant`); returns its AMQP URI."""
+    from services.chassis.config import SERVICES
+
+    grant = consumer_grant(name, SERVICES)
+    admin = BrokerAdmin(management_url_for(operator_uri, management_url), credentials_of(operator_uri))
+    admin.ensure_user(name, password)
+    admin.grant(vhost_of(operator_uri), name, grant)
+    return uri_with_credentials(operator_uri, name, password)
