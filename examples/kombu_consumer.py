@@ -4,14 +4,16 @@
 It plays a mailing-list system that keeps the customers Sportello registers and
 forgets the ones who erase their account:
 
+    sportello broker add-consumer crm      # the operator, once: prints crm's AMQP_URI
     python examples/kombu_consumer.py --amqp-uri amqp://crm:SECRET@rabbitmq:5672/ \\
         --queue crm.customers --bind accounts.customer_registered --bind accounts.customer_erased
 
 What to keep when you copy it (docs/consuming-events.md says why):
 
-* Your own durable queue, named after your system, bound to ``<service>.events``
-  with the event type as routing key. It collects events while you are down.
-  Never consume from a Sportello service's own queues.
+* Your own broker user and your own durable queue, named after your system
+  (``crm.*``: the only names that user may declare and read), bound to
+  ``<service>.events`` with the event type as routing key. It collects events
+  while you are down. Sportello's own queues are out of your user's reach.
 * A quorum queue with a delivery limit and a dead-letter queue: an event your
   handler keeps failing on is set aside after a few tries instead of looping.
 * Ack only after your transaction committed; Sportello delivers at least once,
@@ -39,14 +41,17 @@ DELIVERY_LIMIT = 5  # tries before RabbitMQ moves a failing event to the dead-le
 
 
 def event_exchange(service: str) -> Exchange:
-    # Exactly as Sportello (nameko) declares it: declaring it here too is then harmless,
-    # and lets this consumer start before the service ever published.
-    return Exchange(f"{service}.events", type="topic", durable=True, auto_delete=False)
+    # Sportello's operator declares the exchanges (`sportello declare-queues`); your broker user
+    # (`sportello broker add-consumer NAME`) may not, so never declare them, only bind to them.
+    return Exchange(f"{service}.events", type="topic", durable=True, auto_delete=False, no_declare=True)
 
 
 def consumer_queues(name: str, bindings: list[tuple[str, str]]) -> tuple[Queue, Queue]:
     """Your queue bound to each (service, event type), and where events that keep failing go."""
-    dead_letters = Queue(f"{name}.dead-letters", durable=True, queue_arguments={"x-queue-type": "quorum"})
+    # A dead-letter exchange of your own (your user may write to nothing else, the default exchange included).
+    dead_letter_exchange = Exchange(f"{name}.dead-letters", type="fanout", durable=True)
+    dead_letters = Queue(f"{name}.dead-letters", exchange=dead_letter_exchange, durable=True,
+                         queue_arguments={"x-queue-type": "quorum"})
     queue = Queue(
         name,
         bindings=[binding(event_exchange(service), routing_key=event_type) for service, event_type in bindings],
@@ -54,8 +59,7 @@ def consumer_queues(name: str, bindings: list[tuple[str, str]]) -> tuple[Queue, 
         queue_arguments={
             "x-queue-type": "quorum",  # replicated on a RabbitMQ cluster, survives a node
             "x-delivery-limit": DELIVERY_LIMIT,
-            "x-dead-letter-exchange": "",  # the default exchange: routes to the queue named by the key
-            "x-dead-letter-routing-key": dead_letters.name,
+            "x-dead-letter-exchange": dead_letter_exchange.name,
         },
     )
     return queue, dead_letters
@@ -149,7 +153,7 @@ def main(argv: list[str] | None = None) -> int:
     with Connection(args.amqp_uri, heartbeat=30) as connection:
         channel = connection.channel()
         dead_letters(channel).declare()
-        queue(channel).declare()  # the exchanges, the queue and its bindings; idempotent
+        queue(channel).declare()  # the queue and its bindings (the exchanges are Sportello's); idempotent
         log.info("consuming %s from %s", ", ".join(f"{s}.{t}" for s, t in bindings), queue.name)
         consumer = EventConsumer(connection, queue, MailingList(args.state), args.max_messages)
         try:

@@ -20,7 +20,9 @@ import requests
 import yaml
 from kombu import Connection, Exchange, Producer, Queue
 
-from services.chassis.config import PROJECT_ROOT
+from services.chassis.cli import import_service
+from services.chassis.config import PROJECT_ROOT, SERVICES
+from services.chassis.queues import declare_queues
 from tests.support.fixtures import wait_until
 
 EXAMPLE = PROJECT_ROOT / "examples" / "kombu_consumer.py"
@@ -49,11 +51,22 @@ def message_count(amqp_uri, name) -> int:
 
 
 @pytest.fixture
-def example_consumer(vhost, tmp_path):
+def consumer_uri(vhost, tmp_path):
+    """The identity an operator gives another team: `sportello broker add-consumer crm`."""
+    declare_queues(vhost.amqp_uri, [import_service(name) for name in SERVICES])  # the operator's exchanges
+    env = {"AMQP_URI": vhost.amqp_uri, "SPORTELLO_VAR_DIR": str(tmp_path / "var"), "PATH": "/usr/bin:/bin"}
+    out = subprocess.run([sys.executable, "-m", "services.chassis.cli", "broker", "add-consumer", "crm"],
+                         env=env, capture_output=True, text=True, timeout=60, check=True, cwd=PROJECT_ROOT).stdout
+    yield next(line.split("=", 1)[1] for line in out.splitlines() if line.startswith("AMQP_URI="))
+    vhost.admin.delete_user("crm")
+
+
+@pytest.fixture
+def example_consumer(vhost, consumer_uri, tmp_path):
     out, err = tmp_path / "consumer.jsonl", tmp_path / "consumer.log"
     with open(out, "w") as stdout, open(err, "w") as stderr:
         process = subprocess.Popen(
-            [sys.executable, str(EXAMPLE), "--amqp-uri", vhost.amqp_uri, "--queue", QUEUE,
+            [sys.executable, str(EXAMPLE), "--amqp-uri", consumer_uri, "--queue", QUEUE,
              "--bind", "accounts.customer_registered", "--bind", "accounts.customer_erased",
              "--state", str(tmp_path / "mailing-list.sqlite3"), "--max-messages", "3"],
             stdout=stdout, stderr=stderr, cwd=tmp_path)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import secrets
 import shutil
 import signal
 import socket
@@ -91,6 +92,24 @@ class PrivateBroker:
         if result.returncode != 0:
             raise RuntimeError(f"rabbitmqctl {' '.join(args)}: {result.stderr.strip()}")
         return result.stdout
+
+    def add_role_users(self) -> dict[str, str]:
+        """Every process role's own user with its grant (services/chassis/broker_identities.py), made
+        with rabbitmqctl: this node runs no management API. Returns role -> AMQP URI."""
+        from services.chassis.broker_identities import role_grants, uri_with_credentials
+
+        uris = {}
+        for role, grant in role_grants().items():
+            user, password = f"sportello-{role}", secrets.token_urlsafe(18)
+            try:
+                self.ctl("add_user", user, password)
+            except RuntimeError:  # there from an earlier start of this node
+                self.ctl("change_password", user, password)
+            self.ctl("set_permissions", "-p", "/", user, grant.configure, grant.write, grant.read)
+            for exchange, (write, read) in grant.topics.items():
+                self.ctl("set_topic_permissions", "-p", "/", user, exchange, write, read)
+            uris[role] = uri_with_credentials(self.amqp_uri, user, password)
+        return uris
 
     def close_connections(self, reason: str = "fault injected") -> None:
         """What a network fault looks like to a client: its broker connection is gone."""
@@ -180,8 +199,10 @@ class FaultStack:
         self.cli("declare-queues")  # before any service publishes, as deploy/ does
         for name, command in self.extra_processes.items():
             self.processes[name] = ServiceProcess(name, self.env, self.logs, command)
+        # As in production, each service and the gateway connect as their own broker user.
+        role_uris = self.broker.add_role_users()
         for name in (*SERVICES, "gateway"):
-            self.processes[name] = ServiceProcess(name, self.env, self.logs)
+            self.processes[name] = ServiceProcess(name, {**self.env, "AMQP_URI": role_uris[name]}, self.logs)
         for process in self.processes.values():
             process.start()
         self.wait_healthy(120)
