@@ -3,9 +3,10 @@ from gateway.routes.returns import UPLOAD_MAX_BODY_BYTES
 from tests.catalog.harness import assert_problem
 from tests.returns.conftest import MAX_BYTES, MAX_COUNT
 
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR" + bytes(64)
-JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + bytes(64)
-WEBP = b"RIFF\x24\x00\x00\x00WEBPVP8 " + bytes(64)
+# Tiny files whose headers declare 16 x 16 pixels: an image whose size cannot be read is refused.
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR" + b"\x00\x00\x00\x10" * 2 + bytes(56)
+JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + bytes(9) + b"\xff\xc0\x00\x11\x08\x00\x10\x00\x10" + bytes(55)
+WEBP = b"RIFF\x24\x00\x00\x00WEBPVP8 " + bytes(7) + b"\x9d\x01\x2a" + b"\x10\x00" * 2 + bytes(50)
 PDF = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 

@@ -128,6 +128,35 @@ def test_an_image_within_the_pixel_limit_is_accepted(shop, client, rma):
     assert upload(client, rma["auth"], rma["number"], "ok.jpg", real_image("JPEG")).json()["content_type"] == "image/jpeg"
 
 
+def with_junk_after_app0(jpeg: bytes) -> bytes:
+    """One stray byte after the JFIF segment: decoders skip it (Pillow then reads the frame's size), a strict
+    segment walk stops there and reads no size at all."""
+    app0_end = 2 + 2 + int.from_bytes(jpeg[4:6], "big")
+    return jpeg[:app0_end] + b"\x00" + jpeg[app0_end:]
+
+
+@pytest.mark.parametrize("data", [with_junk_after_app0(jpeg_header(65000, 65000)),
+                                  with_junk_after_app0(jpeg_header(64, 48)),
+                                  SMALL_PNG[:12] + b"JUNK" + SMALL_PNG[16:],
+                                  b"RIFF\x20\x00\x00\x00WEBPVP8Z" + bytes(24),
+                                  png_header(0, 48)],
+                         ids=["jpeg-bomb-behind-junk", "jpeg-behind-junk", "png-without-ihdr", "webp-unknown-chunk",
+                              "png-zero-width"])
+def test_an_image_whose_size_cannot_be_read_is_refused_naming_the_file(shop, client, rma, data):
+    """Fail closed (REVIEW R11): an unreadable size could be any size, a bomb included."""
+    problem = assert_problem(upload(client, rma["auth"], rma["number"], "photo.jpg", data), 422,
+                             "attachment-rejected")
+    assert "file" in problem["errors"]
+    assert client.get(f"/api/v1/returns/{rma['number']}", headers=rma["auth"]).json()["attachments"] == []
+
+
+@pytest.mark.parametrize("fmt", ["PNG", "JPEG", "WEBP"])
+def test_real_photos_of_every_accepted_format_are_still_accepted(shop, client, rma, fmt):
+    stored = upload(client, rma["auth"], rma["number"], f"photo.{fmt.lower()}", real_image(fmt))
+    assert stored.status_code == 201, stored.text
+    assert stored.json()["content_type"] == f"image/{fmt.lower()}"
+
+
 @pytest.mark.parametrize("fmt", ["PNG", "JPEG", "WEBP"])
 def test_the_header_reader_agrees_with_pillow_on_real_images(fmt):
     for size in ((1, 1), (120, 80), (3000, 17)):

@@ -22,23 +22,35 @@ def sniff(data: bytes) -> tuple[str, str] | None:
     return None
 
 
+IMAGE_TYPES = frozenset({"image/jpeg", "image/png", "image/webp"})
+
+
+def is_image(content_type: str) -> bool:
+    return content_type in IMAGE_TYPES
+
+
 def image_size(data: bytes, content_type: str) -> tuple[int, int] | None:
     """(width, height) as the image's header declares them, read without decoding a pixel; None if unreadable.
 
     Nothing in Sportello decodes an uploaded image, but staff open them in browsers and
     viewers: a few hundred bytes claiming 60000 x 60000 pixels (a decompression bomb) would
     take gigabytes there. The header says how big the image will be, so that is checked.
+    None means the size is unknown -- which could be any size: callers refuse such an image
+    (decoders are more forgiving than this reader: a stray byte before a JPEG's frame header
+    stops the walk here, and a viewer skips it and finds the bomb's size).
     """
     try:
+        size = None
         if content_type == "image/png" and data[12:16] == b"IHDR":
-            return int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
-        if content_type == "image/webp":
-            return _webp_size(data)
-        if content_type == "image/jpeg":
-            return _jpeg_size(data)
+            size = int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
+        elif content_type == "image/webp":
+            size = _webp_size(data)
+        elif content_type == "image/jpeg":
+            size = _jpeg_size(data)
     except IndexError:
         return None
-    return None
+    # Zero pixels wide or high is no image a viewer shows; it says nothing about the real size.
+    return size if size is not None and min(size) > 0 else None
 
 
 def _webp_size(data: bytes) -> tuple[int, int] | None:

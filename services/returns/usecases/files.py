@@ -10,7 +10,7 @@ from services.chassis.auth import Identity
 from services.returns.adapters.label_pdf import label_pdf
 from services.returns.adapters.repositories import Attachments
 from services.returns.domain.errors import AttachmentNotFound, AttachmentQuotaExceeded, AttachmentRejected
-from services.returns.domain.files import image_size, safe_filename, sniff
+from services.returns.domain.files import image_size, is_image, safe_filename, sniff
 from services.returns.domain.model import Attachment
 from services.returns.usecases.access import acting_rma, staff_rma, visible_rma
 
@@ -30,12 +30,8 @@ def add_attachment(uow, caller: Identity, number: str, upload: dict, store, poli
         raise AttachmentRejected("Attach JPEG, PNG or WebP photos and PDF documents.",
                                  fields={"file": ["Not a JPEG, PNG, WebP or PDF file."]})
     content_type, extension = kind
-    size = image_size(data, content_type)
-    if size is not None and size[0] * size[1] > policy.attachment_max_image_pixels:
-        raise AttachmentRejected(f"Images may have at most {policy.attachment_max_image_pixels} pixels; "
-                                 f"this one claims {size[0]} x {size[1]}.",
-                                 fields={"file": ["The image is too large (in pixels)."]},
-                                 extra={"max_pixels": policy.attachment_max_image_pixels})
+    if is_image(content_type):
+        check_image_size(data, content_type, policy)
     rma = acting_rma(uow, caller, number)
     check_customer_quota(uow, caller, len(data), policy, clock())
     stored_name = store.save(rma.id, data, extension)
@@ -48,6 +44,20 @@ def add_attachment(uow, caller: Identity, number: str, upload: dict, store, poli
         store.discard(stored_name)  # no row, no file
         raise
     return attachment
+
+
+def check_image_size(data: bytes, content_type: str, policy) -> None:
+    """Refuse an image that claims too many pixels, or whose size cannot be read (it could be any size)."""
+    size = image_size(data, content_type)
+    if size is None:  # fail closed: a viewer may well find a bomb's size where this reader found none
+        raise AttachmentRejected("The image's size could not be read from its header; save it again as a "
+                                 "standard JPEG, PNG or WebP file.",
+                                 fields={"file": ["The image's dimensions cannot be read."]})
+    if size[0] * size[1] > policy.attachment_max_image_pixels:
+        raise AttachmentRejected(f"Images may have at most {policy.attachment_max_image_pixels} pixels; "
+                                 f"this one claims {size[0]} x {size[1]}.",
+                                 fields={"file": ["The image is too large (in pixels)."]},
+                                 extra={"max_pixels": policy.attachment_max_image_pixels})
 
 
 def check_customer_quota(uow, caller: Identity, size: int, policy, now) -> None:
