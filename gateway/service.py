@@ -11,11 +11,12 @@ from gateway.routes.messages import MessageRoutes
 from gateway.routes.orders import CartRoutes, OrderRoutes, QuoteRoutes
 from gateway.routes.portal import PortalRoutes
 from gateway.routes.returns import ReturnRoutes
+from gateway.routes.staff_accounts import StaffAccountRoutes
 from services.chassis.observability import RequestContext
 
 
 class GatewayService(HealthRoutes, AuthRoutes, AccountsRoutes, CatalogRoutes, CartRoutes, OrderRoutes,
-                     QuoteRoutes, MessageRoutes, ReturnRoutes, PortalRoutes):
+                     QuoteRoutes, MessageRoutes, ReturnRoutes, PortalRoutes, StaffAccountRoutes):
     name = "gateway"
 
     config = Config()

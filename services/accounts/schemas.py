@@ -131,6 +131,18 @@ class Customer(Schema):
     created_at = fields.AwareDateTime()
 
 
+class CompanyRecord(Company):
+    """A company as the staff desk sees it: also whether its tax id was released, and when."""
+
+    tax_id_released_at = fields.AwareDateTime(allow_none=True)
+    created_at = fields.AwareDateTime()
+
+
+class StaffCompany(Schema):
+    company = fields.Nested(CompanyRecord)
+    representatives = fields.List(fields.Nested(Customer))
+
+
 class SessionRecord(Schema):
     created_at = fields.AwareDateTime()
     expires_at = fields.AwareDateTime()

@@ -4,7 +4,7 @@ from nameko.dependency_providers import Config
 from services.accounts import schemas
 from services.accounts.dependencies import Passwords, accounts_database
 from services.accounts.domain.policies import RateLimits
-from services.accounts.usecases import authentication, company, limits, profile, registration
+from services.accounts.usecases import authentication, company, limits, profile, registration, tax_ids
 from services.chassis.auth import Caller
 from services.chassis.clock import Clock
 from services.chassis.rpc import rpc
@@ -119,3 +119,14 @@ class AccountsService(ServiceBase):
         changes = schemas.EmployeeChanges().load(payload)
         employee = company.update_employee(self.db, self.caller.require(), employee_id, changes, self.clock)
         return schemas.Customer().dump(employee)
+
+    # -- the staff desk ------------------------------------------------------------------------
+    @rpc
+    def staff_find_company(self, tax_id):
+        self.caller.require_staff()
+        return schemas.StaffCompany().dump(tax_ids.find_company(self.db, tax_id))
+
+    @rpc
+    def staff_release_tax_id(self, company_id):
+        staff = self.caller.require_staff("staff_admin")
+        return schemas.StaffCompany().dump(tax_ids.release_tax_id(self.db, staff, company_id, self.clock))

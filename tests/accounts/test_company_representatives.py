@@ -1,7 +1,11 @@
 import time
 from urllib.parse import parse_qs, urlsplit
 
-from tests.accounts.conftest import COMPANY, PASSWORD
+import eventlet
+
+from tests.accounts.conftest import COMPANY, PASSWORD, Accounts
+from tests.catalog.harness import assert_problem
+from tests.support.http import GatewayClient
 
 OTHER_COMPANY = dict(COMPANY, name="Weber GmbH", tax_id="DE123456789",
                      address={"street": "Hauptstr. 5", "postal_code": "10115", "city": "Berlin", "country": "DE"})
@@ -100,3 +104,76 @@ def test_customer_a_only_ever_sees_customer_a(accounts, client):
     # Ids in the body are not how a caller is chosen: unknown fields are rejected outright.
     sneaky = client.patch("/api/v1/me", json={"id": "someone-else", "first_name": "X"}, headers=bruno)
     assert sneaky.status_code == 422
+
+
+def test_a_disabled_invitee_cannot_activate_nor_log_in_until_enabled_again(accounts, client):
+    """REVIEW R10: disabling an invited representative used to answer 200 and change nothing."""
+    accounts.register("boss@rossi.it", company=COMPANY)
+    admin = accounts.as_user(accounts.token("boss@rossi.it"))
+    invited = client.post("/api/v1/company/employees", json={"email": "buyer@rossi.it", "role": "buyer"}, headers=admin)
+    employee_id = invited.json()["id"]
+    disabled = client.patch(f"/api/v1/company/employees/{employee_id}", json={"enabled": False}, headers=admin)
+    assert disabled.status_code == 200 and disabled.json()["status"] == "disabled"
+
+    body = {"token": activation_token(accounts, "buyer@rossi.it"), "first_name": "Luca", "last_name": "Neri",
+            "password": PASSWORD}
+    assert_problem(client.post("/api/v1/auth/activate", json=body), 422, "token-invalid")  # the link is dead
+    assert accounts.login("buyer@rossi.it").status_code == 401  # no password was set: no session, nothing bought
+    listed = {e["email"]: e["status"] for e in client.get("/api/v1/company/employees", headers=admin).json()}
+    assert listed["buyer@rossi.it"] == "disabled"
+
+    # Disabling suspends; enabling gives the invitation back (an active representative gets their password back).
+    enabled = client.patch(f"/api/v1/company/employees/{employee_id}", json={"enabled": True}, headers=admin)
+    assert enabled.status_code == 200 and enabled.json()["status"] == "invited"
+    assert client.post("/api/v1/auth/activate", json=body).status_code == 200
+    assert accounts.login("buyer@rossi.it").status_code == 200
+
+
+def test_the_last_admin_cannot_delete_their_account_while_colleagues_remain(accounts, client):
+    """REVIEW R25: erasing the only administrator left the company's people with nobody to manage them."""
+    accounts.register("boss@rossi.it", company=COMPANY)
+    admin = accounts.as_user(accounts.token("boss@rossi.it"))
+    buyer_id, _ = add_representative(accounts, client, admin, "buyer@rossi.it", "buyer")
+    refused = client.request("DELETE", "/api/v1/me", json={"password": PASSWORD}, headers=admin)
+    problem = assert_problem(refused, 409, "last-admin")
+    assert "administrator" in problem["detail"]
+    assert client.get("/api/v1/me", headers=admin).status_code == 200  # nothing was erased
+    client.patch(f"/api/v1/company/employees/{buyer_id}", json={"role": "admin"}, headers=admin)
+    assert client.request("DELETE", "/api/v1/me", json={"password": PASSWORD}, headers=admin).status_code == 204
+
+
+def test_the_only_person_of_a_company_may_delete_their_account_and_the_tax_id_is_free_again(accounts, client):
+    accounts.register("boss@rossi.it", company=COMPANY)
+    admin = accounts.as_user(accounts.token("boss@rossi.it"))
+    assert client.request("DELETE", "/api/v1/me", json={"password": PASSWORD}, headers=admin).status_code == 204
+    # Nobody is left to administer it, so nobody is locked out of it: the company may register again.
+    assert accounts.register("successor@rossi.it", company=COMPANY).status_code == 201
+
+
+LOOPS = 25
+
+
+def test_two_admins_demoting_each_other_at_once_leave_one_admin(system, config):
+    """REVIEW R25: both demotions read "two admins" and both went through. Two accounts processes, as in
+    production, so that the two requests really run side by side (also on SQLite, where one process takes turns)."""
+    system.start("accounts", "accounts", "gateway")
+    with GatewayClient(system.gateway_url) as first, GatewayClient(system.gateway_url) as second:
+        accounts = Accounts(first, config)
+        boss_id = accounts.register("boss@rossi.it", company=COMPANY).json()["id"]
+        boss = accounts.as_user(accounts.token("boss@rossi.it"))
+        other_id, other = add_representative(accounts, first, boss, "second@rossi.it", "admin")
+        admins = {boss_id: (first, boss), other_id: (second, other)}
+        for _ in range(LOOPS):
+            pool = eventlet.GreenPool()
+            calls = {caller: pool.spawn(session.patch, f"/api/v1/company/employees/{target}",
+                                        json={"role": "viewer"}, headers=auth)
+                     for (caller, (session, auth)), target in zip(admins.items(), (other_id, boss_id))}
+            statuses = {caller: call.wait().status_code for caller, call in calls.items()}
+            assert sorted(statuses.values()) in ([200, 403], [200, 409]), statuses
+            [winner] = [caller for caller, status in statuses.items() if status == 200]
+            session, auth = admins[winner]
+            roles = {e["id"]: e["company_role"] for e in session.get("/api/v1/company/employees", headers=auth).json()}
+            assert list(roles.values()).count("admin") == 1, roles
+            [loser] = [caller for caller in admins if caller != winner]
+            assert session.patch(f"/api/v1/company/employees/{loser}", json={"role": "admin"},
+                                 headers=auth).status_code == 200

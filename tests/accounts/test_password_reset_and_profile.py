@@ -2,6 +2,7 @@ import time
 from urllib.parse import parse_qs, urlsplit
 
 from tests.accounts.conftest import PASSWORD
+from tests.catalog.harness import assert_problem
 
 NEW_PASSWORD = "a brand new secret phrase"
 
@@ -126,3 +127,42 @@ def test_consents_export_and_erasure(accounts, client):
     assert erased["customer_number"] == number
     # The address is free again, and nothing personal is left behind.
     assert accounts.register("anna@example.it").status_code == 201
+
+
+def confirm_reset(client, token):
+    return client.post("/api/v1/auth/password-reset/confirm", json={"token": token, "password": NEW_PASSWORD})
+
+
+def test_changing_the_phone_needs_the_current_password_and_ends_sms_links_to_the_old_one(accounts, client):
+    """REVIEW R14: the phone is a reset channel, so a stolen session could make it the thief's."""
+    accounts.register("anna@example.it", phone="+393401234567")
+    auth = accounts.as_user(accounts.token("anna@example.it"))
+    for change in ({"phone": "+393409999999"}, {"phone": None}):
+        refused = client.patch("/api/v1/me", json=change, headers=auth)
+        assert_problem(refused, 403, "password-confirmation-failed")
+        assert "current_password" in refused.json()["errors"]
+    wrong = client.patch("/api/v1/me", json={"phone": "+393409999999", "current_password": "nope"}, headers=auth)
+    assert wrong.status_code == 403
+    assert client.get("/api/v1/me", headers=auth).json()["phone"] == "+393401234567"
+
+    client.post("/api/v1/auth/password-reset", json={"phone": "+393401234567"})
+    sms_token = reset_token(accounts)
+    done = client.patch("/api/v1/me", json={"phone": "+393409999999", "current_password": PASSWORD}, headers=auth)
+    assert done.status_code == 200 and done.json()["phone"] == "+393409999999"
+    assert_problem(confirm_reset(client, sms_token), 422, "token-invalid")  # sent to the phone she left
+
+
+def test_changing_the_email_ends_reset_links_sent_to_the_old_address(accounts, client):
+    """REVIEW R24: a link in the old mailbox (perhaps the reason for the change) kept working."""
+    accounts.register("anna@example.it")
+    auth = accounts.as_user(accounts.token("anna@example.it"))
+    client.post("/api/v1/auth/password-reset", json={"email": "anna@example.it"})
+    old_link = reset_token(accounts)
+    moved = client.patch("/api/v1/me", json={"email": "anna@new.example.it", "current_password": PASSWORD},
+                         headers=auth)
+    assert moved.status_code == 200
+    assert_problem(confirm_reset(client, old_link), 422, "token-invalid")
+    assert accounts.login("anna@new.example.it").status_code == 200  # the password did not change
+    # A link asked for at the new address works.
+    client.post("/api/v1/auth/password-reset", json={"email": "anna@new.example.it"})
+    assert confirm_reset(client, reset_token(accounts)).status_code == 204

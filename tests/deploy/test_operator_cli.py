@@ -13,10 +13,12 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import insert
 
+from services.chassis.cli import import_service
 from services.chassis.config import PROJECT_ROOT, SERVICES
 from services.chassis.database import make_engine
 from services.chassis.domain import utcnow
 from services.chassis.migrations import upgrade
+from services.chassis.queues import declare_queues
 from services.chassis.tables import outbox_messages
 from tests.support.fixtures import wait_until
 
@@ -125,9 +127,10 @@ def test_outbox_status_defaults_to_every_service(databases, tmp_path):
 def test_the_probe_follows_a_served_process_from_start_to_stop(vhost, databases, tmp_path):
     url = databases.url("catalog")
     upgrade("catalog", url)
+    declare_queues(vhost.amqp_uri, [import_service("catalog")])  # the operator's exchanges, as `sportello run` does
     probe_dir = tmp_path / "probe"
     env = environment(tmp_path, {"catalog": url}, AMQP_URI=vhost.amqp_uri, SPORTELLO_PROBE_DIR=str(probe_dir),
-                      SPORTELLO_IDENTITY_SECRET="test-only-identity-secret")
+                      SPORTELLO_IDENTITY_SECRET="test-only-identity-secret-of-32-characters")
     assert sportello("probe", "catalog", env=env).returncode == 1  # nothing runs yet
 
     served = subprocess.Popen([sys.executable, "-m", "services.chassis.cli", "serve", "catalog"], env=env,

@@ -15,12 +15,15 @@ companies = Table(
     Column("id", String(36), primary_key=True),
     Column("name", String(200), nullable=False),
     Column("tax_id", String(40), nullable=False),
-    Column("tax_id_normalised", String(40), nullable=False, unique=True),
+    # NULL once released (Company.release_tax_id): many companies may have no claim on a number.
+    Column("tax_id_normalised", String(40), nullable=True, unique=True),
     Column("street", String(200), nullable=False),
     Column("postal_code", String(20), nullable=False),
     Column("city", String(100), nullable=False),
     Column("country", String(2), nullable=False),
     Column("created_at", UtcDateTime, nullable=False),
+    Column("tax_id_released_at", UtcDateTime, nullable=True),
+    Column("tax_id_released_by", String(36), nullable=True),
 )
 
 customers = Table(

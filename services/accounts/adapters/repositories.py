@@ -44,6 +44,13 @@ class Customers:
             select(Customer).where(Customer.company_id == company_id).order_by(Customer.created_at)
         ).scalars())
 
+    def colleagues(self, customer: Customer) -> int:
+        """The other people of the customer's company (invited and disabled ones too), not the erased."""
+        return self.session.execute(
+            select(func.count()).select_from(Customer).where(
+                Customer.company_id == customer.company_id, Customer.id != customer.id, Customer.status != "erased")
+        ).scalar_one()
+
     def active_admins(self, company_id: str) -> int:
         return self.session.execute(
             select(func.count()).select_from(Customer).where(
@@ -65,9 +72,25 @@ class Companies:
         return self.session.get(Company, company_id)
 
     def tax_id_taken(self, tax_id: str) -> bool:
+        return self.by_tax_id(tax_id) is not None
+
+    def by_tax_id(self, tax_id: str) -> Company | None:
+        """The company that holds the number now (released ones hold none)."""
         return self.session.execute(
-            select(exists().where(Company.tax_id_normalised == normalise_tax_id(tax_id)))
-        ).scalar_one()
+            select(Company).where(Company.tax_id_normalised == normalise_tax_id(tax_id))
+        ).scalar_one_or_none()
+
+    def lock(self, company_id: str) -> None:
+        """Changes that can take a company's last administrator away take turns (REVIEW R25).
+
+        Two admins demoting each other at once both counted two admins and both went through.
+        A write to the company row, first thing in the transaction, makes the second wait for the
+        first's commit: a row lock on PostgreSQL (the no-op update takes it like SELECT ... FOR
+        UPDATE would), the database's write lock on SQLite (where FOR UPDATE does not exist). What
+        is read after it is the committed state, so the count of admins is the true one.
+        """
+        self.session.execute(update(Company).where(Company.id == company_id).values(id=Company.id)
+                             .execution_options(synchronize_session=False))
 
 
 class Sessions:

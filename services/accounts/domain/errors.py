@@ -49,6 +49,11 @@ class EmployeeNotFound(NotFound):
     title = "No such representative in your company."
 
 
+class CompanyNotFound(NotFound):
+    problem = "company-not-found"
+    title = "No such company."
+
+
 class LastAdmin(Conflict):
     problem = "last-admin"
     title = "A company needs at least one active administrator."

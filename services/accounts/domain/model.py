@@ -47,6 +47,23 @@ class Company(RecordsEvents):
         self.city = address["city"]
         self.country = address["country"]
         self.created_at = created_at
+        self.tax_id_released_at = None
+        self.tax_id_released_by = None
+
+    @property
+    def holds_tax_id(self) -> bool:
+        return self.tax_id_normalised is not None
+
+    def release_tax_id(self, now: datetime, released_by: str | None = None) -> None:
+        """The number stays on record as the company gave it, but no longer blocks another registration.
+
+        Tax ids are not verified at registration, so a company may hold one that is not its own; the
+        shop frees it when the real owner proves theirs (``released_by``: the staff member), and it
+        is freed when the company's last person leaves.
+        """
+        if self.holds_tax_id:
+            self.tax_id_normalised = None
+            self.tax_id_released_at, self.tax_id_released_by = now, released_by
 
 
 class Customer(RecordsEvents):
@@ -104,14 +121,18 @@ class Customer(RecordsEvents):
         return employee
 
     def activate(self, first_name: str, last_name: str, password_hash: str, now: datetime) -> None:
-        if self.status != "invited":
-            raise TokenInvalid("This invitation was already used.")
+        if self.status != "invited":  # already used, or the administrator disabled the invitee
+            raise TokenInvalid("Ask your administrator for a new invitation.")
         self.first_name, self.last_name, self.password_hash = first_name, last_name, password_hash
         self.status = "active"
         self.terms_accepted_at = now
 
-    def erase(self, now: datetime) -> None:
-        """Anonymise: the row stays (orders refer to the customer number), the person does not."""
+    def erase(self, now: datetime, active_admins: int = 0, colleagues: int = 0) -> None:
+        """Anonymise: the row stays (orders refer to the customer number), the person does not.
+
+        The company's last administrator goes only once nobody else is left to need one."""
+        if colleagues and self.is_company_admin and active_admins <= 1:
+            raise LastAdmin("Make another representative administrator before you delete your account.")
         self.record("customer_erased", occurred_at=now, customer_id=self.id, customer_number=self.customer_number)
         self.email = f"erased-{self.id}@invalid"
         self.email_normalised = self.email
@@ -137,10 +158,14 @@ class Customer(RecordsEvents):
         self.company_role = role
 
     def set_enabled(self, enabled: bool, active_admins: int) -> None:
+        """Disabling suspends: an active representative cannot log in, an invitee cannot activate.
+        Enabling gives back what they had: their password, or their invitation (while it lasts)."""
         if not enabled and self.is_company_admin and active_admins <= 1:
             raise LastAdmin("Make another representative administrator first.")
-        if self.status in ("active", "disabled"):
-            self.status = "active" if enabled else "disabled"
+        if not enabled and self.status in ("active", "invited"):
+            self.status = "disabled"
+        elif enabled and self.status == "disabled":
+            self.status = "active" if self.password_hash is not None else "invited"
 
     def set_consents(self, marketing_email: bool, profiling: bool, now: datetime) -> None:
         self.marketing_email, self.profiling, self.consents_updated_at = marketing_email, profiling, now

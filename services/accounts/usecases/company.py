@@ -6,6 +6,7 @@ from services.accounts.domain import policies
 from services.accounts.domain.errors import AccountNotCreated, EmployeeNotFound, NotCompanyAdmin
 from services.accounts.domain.model import Customer, OneTimeToken
 from services.accounts.usecases.profile import current_customer
+from services.accounts.usecases.registration import check_email
 from services.chassis.auth import Identity
 
 
@@ -24,6 +25,7 @@ def list_employees(uow, caller: Identity) -> list[Customer]:
 def invite_employee(uow, caller: Identity, command: dict, clock, base_url: str) -> Customer:
     admin = company_admin(uow, caller)
     customers = Customers(uow.session)
+    check_email(command["email"])
     if customers.email_taken(command["email"]):
         raise AccountNotCreated("This e-mail address cannot be invited.", fields={"email": ["Cannot be used."]})
     now = clock()
@@ -43,6 +45,8 @@ def invite_employee(uow, caller: Identity, command: dict, clock, base_url: str) 
 
 
 def update_employee(uow, caller: Identity, employee_id: str, changes: dict, clock) -> Customer:
+    if caller.company_id:  # before anything is read: the admin count below must be the committed one
+        Companies(uow.session).lock(caller.company_id)
     admin = company_admin(uow, caller)
     customers = Customers(uow.session)
     employee = customers.get(employee_id)

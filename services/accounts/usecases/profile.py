@@ -1,13 +1,15 @@
 """The caller's own profile, billing data, consents, export and erasure."""
 from __future__ import annotations
 
-from services.accounts.adapters.repositories import Billing, Companies, Customers, Sessions
+from services.accounts.adapters.repositories import Billing, Companies, Customers, OneTimeTokens, Sessions
 from services.accounts.domain.errors import AccountNotCreated, PasswordConfirmationFailed, SessionInvalid
-from services.accounts.domain.model import BillingProfile, Customer
-from services.accounts.usecases.registration import check_password
+from services.accounts.domain.model import BillingProfile, Customer, normalise_email
+from services.accounts.usecases.registration import check_email, check_password
 from services.chassis.auth import Identity
 
-DELICATE_PROFILE_FIELDS = ("email", "new_password")
+# The e-mail and the phone are where reset links go: whoever changes them can take the account
+# over later, so a stolen session alone must not be enough (REVIEW R14).
+DELICATE_PROFILE_FIELDS = ("email", "phone", "new_password")
 
 
 def current_customer(uow, caller: Identity) -> Customer:
@@ -28,14 +30,19 @@ def update_profile(uow, caller: Identity, changes: dict, hasher, clock) -> Custo
     customer = current_customer(uow, caller)
     if any(name in changes for name in DELICATE_PROFILE_FIELDS):
         confirm_password(customer, changes.get("current_password"), hasher)
+    reset_channels = (customer.email_normalised, customer.phone)
     for name in ("first_name", "last_name", "phone", "language"):
         if name in changes:
             setattr(customer, name, changes[name])
-    if "email" in changes and changes["email"].strip().lower() != customer.email_normalised:
+    if "email" in changes and normalise_email(changes["email"]) != customer.email_normalised:
+        check_email(changes["email"])
         if Customers(uow.session).email_taken(changes["email"]):
             raise AccountNotCreated("This e-mail address cannot be used.", fields={"email": ["Cannot be used."]})
         customer.email = changes["email"].strip()
-        customer.email_normalised = customer.email.lower()
+        customer.email_normalised = normalise_email(customer.email)
+    if (customer.email_normalised, customer.phone) != reset_channels:
+        # A link sent to the mailbox or phone just left behind (perhaps why it was left) dies now (REVIEW R24).
+        OneTimeTokens(uow.session).expire_unused(customer.id, "reset", clock())
     if "new_password" in changes:
         check_password(changes["new_password"], customer.email, customer.first_name, customer.last_name)
         customer.password_hash = hasher.hash(changes["new_password"])
@@ -85,11 +92,20 @@ def export(uow, caller: Identity) -> dict:
 
 def erase(uow, caller: Identity, password: str, hasher, clock) -> None:
     customer = current_customer(uow, caller)
-    confirm_password(customer, password, hasher)
+    confirm_password(customer, password, hasher)  # before the lock: hashing takes a while
     now = clock()
+    customers, companies = Customers(uow.session), Companies(uow.session)
+    if customer.company_id:
+        companies.lock(customer.company_id)
+        uow.session.refresh(customer)  # as committed: a concurrent demotion may have just landed
+        colleagues = customers.colleagues(customer)
+        customer.erase(now, customers.active_admins(customer.company_id), colleagues)
+        if not colleagues:  # nobody left to speak for the company: its tax id must not stay taken
+            companies.get(customer.company_id).release_tax_id(now)
+    else:
+        customer.erase(now)
     profile = Billing(uow.session).get(customer.id)
     if profile is not None:
         uow.session.delete(profile)
     Sessions(uow.session).revoke_all(customer.id, now)
-    customer.erase(now)
     uow.commit()

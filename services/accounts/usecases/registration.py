@@ -10,7 +10,9 @@ from services.chassis.errors import Invalid
 
 DUPLICATE_EMAIL = "This e-mail address cannot be registered. If you already have an account, log in or reset your password."
 DUPLICATE_COMPANY = ("Account not created. If the error repeats, contact the administrator. If your company "
-                     "already has an account, ask a colleague who administers it to add you as a representative.")
+                     "already has an account, ask a colleague who administers it to add you as a representative. "
+                     "If nobody at your company registered it, contact the shop: we check whose tax id it is "
+                     "and free it for its owner.")
 
 
 def check_password(password: str, *personal: str) -> None:
