@@ -210,19 +210,22 @@ def management_url_for(amqp_uri: str, configured: str = "") -> str:
 ROLE_USER_PREFIX = "sportello-"
 
 
-def role_user(role: str) -> str:
-    return f"{ROLE_USER_PREFIX}{role}"
+def role_user(role: str, vhost: str = "/") -> str:
+    """``sportello-<role>`` on the default vhost, ``sportello-<vhost>-<role>`` on another: users are
+    the broker's, grants the vhost's, so two installations on one broker never share a password."""
+    return f"{ROLE_USER_PREFIX}{role}" if vhost == "/" else f"{ROLE_USER_PREFIX}{vhost}-{role}"
 
 
-def role_password(role: str, environ, var_dir: Path) -> str:
+def role_password(role: str, environ, var_dir: Path, vhost: str = "/") -> str:
     """``SPORTELLO_BROKER_PASSWORD_<ROLE>`` (compose), or the password in ``SPORTELLO_BROKER_URI_<ROLE>``
     (the role's whole AMQP URI, as a Kubernetes Secret holds it), else the local file."""
     password = (environ.get(f"SPORTELLO_BROKER_PASSWORD_{role.upper()}") or "").strip()
     uri = (environ.get(f"SPORTELLO_BROKER_URI_{role.upper()}") or "").strip()
     if not password and uri:
         user, password = credentials_of(uri)
-        if user != role_user(role):
-            raise ValueError(f"SPORTELLO_BROKER_URI_{role.upper()} must log in as {role_user(role)}, not {user}")
+        if user != role_user(role, vhost):
+            raise ValueError(f"SPORTELLO_BROKER_URI_{role.upper()} must log in as {role_user(role, vhost)}, "
+                             f"not {user}")
     return password or local_password(var_dir, role)
 
 
@@ -232,10 +235,10 @@ def provision_roles(operator_uri: str, management_url: str, environ, var_dir: Pa
     vhost = vhost_of(operator_uri)
     uris = {}
     for role, grant in role_grants().items():
-        password = role_password(role, environ, var_dir)
-        admin.ensure_user(role_user(role), password)
-        admin.grant(vhost, role_user(role), grant)
-        uris[role] = uri_with_credentials(operator_uri, role_user(role), password)
+        user, password = role_user(role, vhost), role_password(role, environ, var_dir, vhost)
+        admin.ensure_user(user, password)
+        admin.grant(vhost, user, grant)
+        uris[role] = uri_with_credentials(operator_uri, user, password)
     return uris
 
 

@@ -12,13 +12,13 @@ import sys
 
 
 def cmd_provision(args) -> int:
-    from services.chassis.broker_identities import provision_roles, role_user
+    from services.chassis.broker_identities import credentials_of, provision_roles
     from services.chassis.config import load_settings
 
     settings = load_settings()
     uris = provision_roles(settings.amqp_uri, settings.rabbitmq_management_url, os.environ, settings.var_dir)
     if not args.quiet:
-        print("\n".join(f"{role}: broker user {role_user(role)} granted" for role in uris))
+        print("\n".join(f"{role}: broker user {credentials_of(uri)[0]} granted" for role, uri in uris.items()))
     return 0
 
 
@@ -57,7 +57,7 @@ def add_parser(commands) -> None:
     provision = actions.add_parser(
         "provision", help="create or update the broker user of every service and the gateway, with its grants",
         description="As the operator (AMQP_URI's user): one RabbitMQ user per service and one for the gateway "
-                    "(sportello-<role>), each granted only what it needs on AMQP_URI's vhost. Passwords come "
+                    "(sportello-<role>, or sportello-<vhost>-<role> on a vhost other than /), each granted only what it needs on AMQP_URI's vhost. Passwords come "
                     "from SPORTELLO_BROKER_PASSWORD_<ROLE>, else from <SPORTELLO_VAR_DIR>/broker/<role>.password "
                     "(made on first use, mode 0600). `sportello run` does this itself.")
     provision.add_argument("--quiet", action="store_true", help="print nothing on success")

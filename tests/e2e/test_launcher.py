@@ -7,8 +7,16 @@ import time
 
 import requests
 
+from services.chassis.broker_identities import role_user
 from services.chassis.config import SERVICES
+from tests.support.fixtures import wait_until
 from tests.support.smtp import free_port
+
+
+def connected_users(vhost) -> set[str]:
+    response = requests.get(f"{vhost.api}/vhosts/{vhost.name}/connections", auth=vhost.auth, timeout=10)
+    response.raise_for_status()
+    return {connection["user"] for connection in response.json()}
 
 
 def test_run_brings_health_to_200_and_stops_cleanly_on_sigterm(vhost, databases, tmp_path):
@@ -34,9 +42,17 @@ def test_run_brings_health_to_200_and_stops_cleanly_on_sigterm(vhost, databases,
             time.sleep(0.5)
         assert status == 200
         assert set(response.json()["services"]) == set(SERVICES)
+        # `sportello run` made each process's broker user itself and started each child as it.
+        roles = {name: role_user(name, vhost.name) for name in (*SERVICES, "gateway")}
+        passwords = tmp_path / "var" / "broker"
+        assert sorted(p.name for p in passwords.iterdir()) == sorted(f"{name}.password" for name in roles)
+        assert {p.stat().st_mode & 0o777 for p in passwords.iterdir()} == {0o600}
+        wait_until(lambda: connected_users(vhost) == set(roles.values()), timeout=20, interval=0.5)
     finally:
         process.send_signal(signal.SIGTERM)
         output, _ = process.communicate(timeout=60)
+        for name in (*SERVICES, "gateway"):
+            vhost.admin.delete_user(role_user(name, vhost.name))
     assert process.returncode == 0, output
     assert "sportello: stopped" in output
     assert "killing it" not in output  # every process stopped within its grace period
