@@ -7,18 +7,26 @@ of every RPC call and event. A service reads it through :class:`Caller` and
 never trusts an id from a request body. The signature matters because the
 context travels in plain AMQP headers: without it, anything that can publish
 to the broker could claim to be anyone.
+
+The gateway's clock and a service's are never quite the same: a signature
+is good from ``clock_skew`` seconds before the verifier's now (the gateway
+ran ahead) to ``MAX_AGE_SECONDS + clock_skew`` after it, and refused outside
+that window (``IDENTITY_CLOCK_SKEW``, from ``SPORTELLO_IDENTITY_CLOCK_SKEW``).
 """
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 
-from itsdangerous import BadSignature, URLSafeTimedSerializer
+from itsdangerous import BadSignature, TimestampSigner, URLSafeTimedSerializer
 from nameko.extensions import DependencyProvider
 
 from services.chassis.errors import Forbidden, Unauthenticated
 
 IDENTITY_CONTEXT_KEY = "identity"
 MAX_AGE_SECONDS = 300  # one request's worth of calls; nothing should carry it longer
+DEFAULT_CLOCK_SKEW_SECONDS = 30.0
 
 
 @dataclass(frozen=True)
@@ -39,18 +47,39 @@ class Identity:
         return self.company_id is not None and self.company_role == "admin"
 
 
+class _ClockedSigner(TimestampSigner):
+    """itsdangerous's timestamp signer on an injected clock (whole seconds, as itsdangerous stores them)."""
+
+    def __init__(self, *args, clock: Callable[[], float], **kwargs):
+        super().__init__(*args, **kwargs)
+        self._clock = clock
+
+    def get_timestamp(self) -> int:
+        return int(self._clock())
+
+
 class IdentitySigner:
-    def __init__(self, secret: str):
+    def __init__(self, secret: str, clock_skew: float = DEFAULT_CLOCK_SKEW_SECONDS,
+                 clock: Callable[[], float] = time.time):
         if not secret:
             raise ValueError("an identity secret is required")
-        self._serializer = URLSafeTimedSerializer(secret, salt="sportello.identity.v1")
+        self._clock = clock
+        self.clock_skew = float(clock_skew)
+        self._serializer = URLSafeTimedSerializer(secret, salt="sportello.identity.v1", signer=_ClockedSigner,
+                                                  signer_kwargs={"clock": clock})
 
     def sign(self, identity: Identity) -> str:
         return self._serializer.dumps(asdict(identity))
 
     def verify(self, token: str) -> Identity:
         try:
-            return Identity(**self._serializer.loads(token, max_age=MAX_AGE_SECONDS))
+            # No max_age here: itsdangerous would refuse any timestamp after its own now, so a
+            # gateway one second ahead of this service would be refused. The window is checked below.
+            payload, signed_at = self._serializer.loads(token, return_timestamp=True)
+            age = self._clock() - signed_at.timestamp()
+            if not -self.clock_skew <= age <= MAX_AGE_SECONDS + self.clock_skew:
+                raise Unauthenticated("The caller's identity has expired or comes from a clock too far ahead.")
+            return Identity(**payload)
         except (BadSignature, TypeError) as exc:
             raise Unauthenticated("The caller's identity could not be verified.") from exc
 
@@ -75,6 +104,11 @@ class CallerView:
             raise Unauthenticated("Log in first.")
         return identity
 
+    def refuse_person(self) -> None:
+        """For service-to-service methods: a call on anyone's behalf (any identity, signed or not) is refused."""
+        if self._signed:
+            raise Forbidden("This is not a call made on anyone's behalf.")
+
     def require_staff(self, role: str | None = None) -> Identity:
         identity = self.require()
         if not identity.is_staff or (role == "staff_admin" and identity.staff_role != "staff_admin"):
@@ -84,7 +118,9 @@ class CallerView:
 
 class Caller(DependencyProvider):
     def setup(self) -> None:
-        self.signer = IdentitySigner(self.container.config["IDENTITY_SECRET"])
+        config = self.container.config
+        self.signer = IdentitySigner(config["IDENTITY_SECRET"],
+                                     float(config.get("IDENTITY_CLOCK_SKEW", DEFAULT_CLOCK_SKEW_SECONDS)))
 
     def get_dependency(self, worker_ctx) -> CallerView:
         return CallerView(worker_ctx.data.get(IDENTITY_CONTEXT_KEY), self.signer)

@@ -97,8 +97,9 @@ def test_the_identity_secret_comes_from_the_environment_or_a_private_file_in_var
     assert len(secret) >= 48 and path.read_text().strip() == secret
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
     assert identity_secret(settings) == secret  # made once, then kept: every local process agrees
-    from_env = load_settings({"SPORTELLO_VAR_DIR": str(tmp_path / "other"), "SPORTELLO_IDENTITY_SECRET": "from-env"})
-    assert nameko_config(from_env)["IDENTITY_SECRET"] == "from-env"
+    from_env = load_settings({"SPORTELLO_VAR_DIR": str(tmp_path / "other"),
+                              "SPORTELLO_IDENTITY_SECRET": "from-env" * 4})
+    assert nameko_config(from_env)["IDENTITY_SECRET"] == "from-env" * 4
     assert not (tmp_path / "other" / "identity-secret").exists()
 
 
