@@ -164,6 +164,18 @@ class LoginResult(Schema):
     customer = fields.Nested(Customer)
 
 
+class LinkRequest(Schema):
+    """messaging asks for the link of a reset or an invitation it is about to send (``internal_issue_link``)."""
+
+    kind = fields.String(required=True, validate=validate.OneOf(("reset", "activation")))
+    link_id = fields.String(required=True, validate=validate.Length(min=1, max=36))
+
+
+class IssuedLink(Schema):
+    url = fields.String()  # holds the secret: sent once, in this reply, and never logged or stored
+    expires_at = fields.AwareDateTime()
+
+
 class StaffCreation(Schema):
     email = fields.Email(required=True)
     password = fields.String(required=True, validate=validate.Length(min=12, max=128))
@@ -181,25 +193,35 @@ class CustomerRegistered(EventSchema):
     language = fields.String(load_default="en")
 
 
+def _link_id():
+    # v2: the link is named, not sent (v1 carried the URL with its secret). The sender of the
+    # message asks accounts for it (internal_issue_link) when it sends.
+    return fields.String(required=True, validate=validate.Length(min=1, max=36))
+
+
 class PasswordResetRequested(EventSchema):
+    VERSION = 2
+
     customer_id = fields.String(required=True)
     email = fields.Email(required=True)
     first_name = fields.String(required=True)
     channel = fields.String(required=True, validate=validate.OneOf(("email", "sms")))
     phone = fields.String(allow_none=True, load_default=None)
-    reset_url = fields.Url(required=True, require_tld=False)
+    link_id = _link_id()
     expires_at = fields.AwareDateTime(required=True)
     language = fields.String(load_default="en")
 
 
 class EmployeeInvited(EventSchema):
+    VERSION = 2
+
     customer_id = fields.String(required=True)
     company_id = fields.String(required=True)
     company_name = fields.String(required=True)
     email = fields.Email(required=True)
     role = fields.String(required=True)
     invited_by = fields.String(required=True)
-    activation_url = fields.Url(required=True, require_tld=False)
+    link_id = _link_id()
     expires_at = fields.AwareDateTime(required=True)
     language = fields.String(load_default="en")
 

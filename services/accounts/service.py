@@ -4,7 +4,7 @@ from nameko.dependency_providers import Config
 from services.accounts import schemas
 from services.accounts.dependencies import Passwords, accounts_database
 from services.accounts.domain.policies import RateLimits
-from services.accounts.usecases import authentication, company, limits, profile, registration, tax_ids
+from services.accounts.usecases import authentication, company, limits, links, profile, registration, tax_ids
 from services.chassis.auth import Caller
 from services.chassis.clock import Clock
 from services.chassis.rpc import rpc
@@ -52,7 +52,7 @@ class AccountsService(ServiceBase):
     def request_password_reset(self, payload, client_address=None):
         command = schemas.PasswordResetRequest().load(payload)
         limits.count_reset_request(self.db, command, client_address, self.rate_limits, self.clock)
-        authentication.request_password_reset(self.db, command, self.clock, self.config["PUBLIC_BASE_URL"])
+        authentication.request_password_reset(self.db, command, self.clock)
 
     @rpc(sensitive_arguments=("payload.token", "payload.password"))
     def confirm_password_reset(self, payload):
@@ -111,7 +111,7 @@ class AccountsService(ServiceBase):
     @rpc
     def invite_employee(self, payload):
         employee = company.invite_employee(self.db, self.caller.require(), schemas.Invitation().load(payload),
-                                           self.clock, self.config["PUBLIC_BASE_URL"])
+                                           self.clock)
         return schemas.Customer().dump(employee)
 
     @rpc
@@ -130,3 +130,15 @@ class AccountsService(ServiceBase):
     def staff_release_tax_id(self, company_id):
         staff = self.caller.require_staff("staff_admin")
         return schemas.StaffCompany().dump(tax_ids.release_tax_id(self.db, staff, company_id, self.clock))
+
+    # -- service to service: never behind a gateway route ----------------------------------------
+    @rpc
+    def internal_issue_link(self, kind, link_id):
+        """messaging, about to send a reset or an invitation, asks for its link: a fresh secret, once.
+
+        Not a person's call: one carrying an identity is refused. Who may call it at all is the
+        broker's to say (``internal_*`` methods are closed to the gateway; docs/security.md).
+        """
+        self.caller.refuse_person()
+        command = schemas.LinkRequest().load({"kind": kind, "link_id": link_id})
+        return schemas.IssuedLink().dump(links.issue_link(self.db, command, self.clock, self.config["PUBLIC_BASE_URL"]))

@@ -15,6 +15,12 @@ talks to a server:
 
 A crash between 2 and 3 leaves the lease to expire and the message is sent
 again: delivery is at-least-once (the Message-ID stays the same).
+
+A message that carries a single-use link (a reset, an invitation) gets it from
+accounts in step 2, right before it is sent (``links``, see
+``adapters/links.py``): each try a new one, never stored. A link accounts no
+longer issues cancels the message; accounts out of reach defers it like a
+channel that is down, and the rest of the pass asks no more.
 """
 from __future__ import annotations
 
@@ -26,9 +32,10 @@ from typing import Callable, Mapping
 from services.chassis.domain import Clock, utcnow
 from services.chassis.loops import WakeableLoop
 from services.chassis.outbox import backoff_seconds
+from services.messaging.adapters.links import LinksUnavailable
 from services.messaging.adapters.repositories import Notifications
 from services.messaging.adapters.transport import ChannelDown, Transport
-from services.messaging.domain.model import Notification
+from services.messaging.domain.model import LinkWithdrawn, Notification, Outgoing
 
 log = logging.getLogger(__name__)
 
@@ -40,6 +47,7 @@ class NotificationSender(WakeableLoop):
         self,
         session_factory,
         transports: Mapping[str, Transport],
+        links=None,
         clock: Clock = utcnow,
         backoff: Callable[[int], float] = backoff_seconds,
         poll_interval: float = 1.0,
@@ -49,6 +57,7 @@ class NotificationSender(WakeableLoop):
         super().__init__(poll_interval, batch_size)
         self.session_factory = session_factory
         self.transports = dict(transports)
+        self.links = links  # issue(kind, link_id) -> URL: accounts' single-use links (adapters/links.py)
         self.clock = clock
         self.backoff = backoff
         # Longer than a batch can take (batch_size mails, each bounded by the
@@ -82,10 +91,27 @@ class NotificationSender(WakeableLoop):
             for notification in batch:
                 self._failed(notification, f"no transport configured for channel {channel!r}", channel_down=True)
             return
+        links_down: LinksUnavailable | None = None
         with transport.session() as send:
             for index, notification in enumerate(batch):
                 try:
-                    send(notification)
+                    outgoing = self._outgoing(notification, links_down)
+                except LinkWithdrawn:
+                    self._record(notification.id, lambda n, now: n.link_withdrawn(now))
+                    log.info("notification %s (%s) cancelled: its link is no longer issued",
+                             notification.id, notification.kind)
+                    continue
+                except LinksUnavailable as exc:  # not this message's fault: it waits, like a channel down
+                    links_down = exc
+                    self._failed(notification, f"link not issued: {exc}", channel_down=True)
+                    continue
+                except Exception as exc:  # accounts refused the request itself: counts as a refusal
+                    log.warning("notification %s (%s): link not issued: %s", notification.id, notification.kind,
+                                type(exc).__name__)
+                    self._failed(notification, f"link not issued: {type(exc).__name__}: {exc}")
+                    continue
+                try:
+                    send(outgoing)
                 except ChannelDown as exc:
                     # Every notification still in this batch would meet the same
                     # closed door: they all back off together, and none of them
@@ -104,6 +130,14 @@ class NotificationSender(WakeableLoop):
                 else:
                     self._record(notification.id, lambda n, now: n.delivered(now))
                     log.info("notification %s (%s) sent by %s", notification.id, notification.kind, channel)
+
+    def _outgoing(self, notification: Notification, links_down: LinksUnavailable | None) -> Outgoing:
+        if notification.link_id is not None:
+            if links_down is not None:
+                raise links_down  # asked already in this pass, and out of reach: do not wait again
+            if self.links is None:
+                raise LinksUnavailable("no link source configured")
+        return notification.outgoing(self.links.issue if self.links is not None else None)
 
     def _failed(self, notification: Notification, error: str, channel_down: bool = False) -> None:
         self._record(notification.id, lambda n, now: n.delivery_failed(error, now, self.backoff, channel_down))

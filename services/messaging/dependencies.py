@@ -4,13 +4,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from nameko.containers import WorkerContext
 from nameko.extensions import DependencyProvider
+from nameko.rpc import ServiceProxy
 
 from services.chassis.config import load_settings
 from services.chassis.database import Database
-from services.chassis.rpc import ServiceRpc
+from services.chassis.rpc import RoleReplyListener, ServiceRpc, request_options
 from services.chassis.throttling import ThrottleRule
 from services.messaging.adapters import orm
+from services.messaging.adapters.links import AccountsLinks
 from services.messaging.adapters.lookups import AccountsClient, OrdersClient, ReturnsClient
 from services.messaging.adapters.mail import DEFAULT_MAIL_FROM, FileMailer, SmtpMailer
 from services.messaging.adapters.sms import FileSms
@@ -79,6 +82,13 @@ class Returns(ServiceRpc):
         return ReturnsClient(super().get_dependency(worker_ctx))
 
 
+class _Sending:
+    """The entrypoint the sender's RPC calls are made from, as far as nameko can tell: it names each
+    call after one (``messaging.send_notifications.<uuid>`` in call id stacks)."""
+
+    method_name = "send_notifications"
+
+
 class MessagingDatabase(Database):
     """The chassis :class:`Database` plus the notification sender's greenthread.
 
@@ -88,6 +98,11 @@ class MessagingDatabase(Database):
     at once, so only here can its final pass be sure to finish before the
     engine is disposed.
     """
+
+    # For the sender's calls to accounts (the single-use links of the messages it sends). A shared
+    # sub-extension: nameko binds and starts it with this provider, and it is the one reply queue
+    # the service's RPC proxies use.
+    reply_listener = RoleReplyListener()
 
     def __init__(self, event_schemas=None):
         super().__init__(event_schemas)
@@ -99,8 +114,15 @@ class MessagingDatabase(Database):
         config = self.container.config
         options = dict(config.get("NOTIFICATION_DELIVERY", {}))
         self.delivery_enabled = options.pop("enabled", True)
-        self.sender = NotificationSender(self.sessions, transports(config), **options)
+        self.sender = NotificationSender(self.sessions, transports(config), links=AccountsLinks(self._accounts),
+                                         **options)
         orm.call_after_commit_with_new_notifications(self.sessions, self.sender.kick)
+
+    def _accounts(self):
+        """A proxy to accounts for the sender, which runs outside any worker: its calls carry no
+        caller's identity, as ``internal_issue_link`` requires."""
+        return ServiceProxy(WorkerContext(self.container, None, _Sending()), "accounts", self.reply_listener,
+                            **request_options(self.container.config))
 
     def start(self) -> None:
         super().start()

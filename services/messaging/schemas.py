@@ -19,9 +19,10 @@ def _language():
     return fields.String(load_default="en", allow_none=True)
 
 
-def _link():
-    # http(s) only: the link is put in front of a person to click.
-    return fields.Url(required=True, require_tld=False, schemes={"http", "https"})
+def _link_id():
+    # v2: accounts names the link and issues it when the message is sent (internal_issue_link);
+    # v1 carried the link itself, secret and all.
+    return fields.String(required=True, validate=validate.Length(min=1, max=36))
 
 
 def _expiry():
@@ -41,23 +42,27 @@ class CustomerRegistered(EventSchema):
 
 
 class PasswordResetRequested(EventSchema):
+    VERSION = 2
+
     customer_id = fields.String(required=True)
     email = fields.Email(required=True)
     first_name = fields.String(required=True)
     channel = fields.String(required=True, validate=validate.OneOf(["email", "sms"]))
     phone = fields.String(load_default=None, allow_none=True)
-    reset_url = _link()
+    link_id = _link_id()
     expires_at = _expiry()
     language = _language()
 
 
 class EmployeeInvited(EventSchema):
+    VERSION = 2
+
     company_id = fields.String(required=True)
     company_name = fields.String(required=True)
     email = fields.Email(required=True)
     role = fields.String(required=True)
     invited_by = fields.String(required=True)
-    activation_url = _link()
+    link_id = _link_id()
     expires_at = _expiry()
     language = _language()
     # Not in the contract yet: if accounts adds the invitee's customer id, the

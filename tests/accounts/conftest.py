@@ -1,12 +1,23 @@
+import email
+import email.policy
 import json
+import re
+import uuid
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from kombu import Queue
+from nameko.rpc import RPC_REPLY_QUEUE_TTL, get_rpc_exchange
+from nameko.standalone.rpc import ClusterRpcProxy, SingleThreadedReplyListener
 from sqlalchemy import select
 
 from services.chassis.database import make_engine
 from services.chassis.tables import outbox_messages
+from tests.support.fixtures import wait_until
 
 PASSWORD = "correct horse battery"
+LINK_KINDS = {"password_reset_requested": "reset", "employee_invited": "activation"}
 
 
 class Accounts:
@@ -40,6 +51,47 @@ class Accounts:
                                 .order_by(outbox_messages.c.created_at)).scalars().all()
         engine.dispose()
         return [json.loads(row) for row in rows]
+
+    def link(self, event_type, index=-1, **match):
+        """The link of a reset or an invitation (the ``index``-th event matching ``match``), issued as
+        messaging has it issued when it sends the message. Only where messaging does not run: each
+        issue makes the one before stop working."""
+        events = [event for event in self.events(event_type) if all(event[k] == v for k, v in match.items())]
+        with operator_rpc(self.config) as rpc:
+            return rpc.accounts.internal_issue_link(LINK_KINDS[event_type], events[index]["link_id"])["url"]
+
+
+class _RoleKeyedReplies(SingleThreadedReplyListener):
+    """Replies under ``tests.reply.<uuid>``: a service's broker user may answer only to ``<role>.reply.<uuid>``
+    (services/chassis/broker_identities.py), never to nameko's bare uuid."""
+
+    def setup(self):
+        key = uuid.uuid4()
+        self.routing_key = f"tests.reply.{key}"
+        self.queue = Queue(f"rpc.reply-tests-{key}", exchange=get_rpc_exchange(self.container.config),
+                           routing_key=self.routing_key, queue_arguments={"x-expires": RPC_REPLY_QUEUE_TTL})
+        self.queue_consumer.register_provider(self)
+
+
+def operator_rpc(config, context_data=None):
+    """nameko's standalone ClusterRpcProxy, as the test's operator user, answered by services' own users."""
+    return ClusterRpcProxy(config, context_data=context_data, timeout=10, reply_listener_cls=_RoleKeyedReplies)
+
+
+def token_of(link):
+    return parse_qs(urlsplit(link).query)["token"][0]
+
+
+def mailed_link(config, to, timeout=20.0):
+    """The single-use link in the mail messaging sent to ``to`` (the file transport of the test's config)."""
+    def found():
+        for path in Path(config["MAIL"]["file_dir"]).glob("*.eml"):
+            mail = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
+            link = re.search(r"https?://\S+[?&]token=[A-Za-z0-9_-]+", mail.get_body(("plain",)).get_content())
+            if mail["To"] == to and link:
+                return link.group(0)
+        return None
+    return wait_until(found, timeout=timeout)
 
 
 @pytest.fixture

@@ -1,9 +1,8 @@
 import time
-from urllib.parse import parse_qs, urlsplit
 
 import eventlet
 
-from tests.accounts.conftest import COMPANY, PASSWORD, Accounts
+from tests.accounts.conftest import COMPANY, PASSWORD, Accounts, token_of
 from tests.catalog.harness import assert_problem
 from tests.support.http import GatewayClient
 
@@ -12,8 +11,8 @@ OTHER_COMPANY = dict(COMPANY, name="Weber GmbH", tax_id="DE123456789",
 
 
 def activation_token(accounts, email):
-    event = next(e for e in accounts.events("employee_invited") if e["email"] == email)
-    return parse_qs(urlsplit(event["activation_url"]).query)["token"][0]
+    """The token of the link in the invitation mail, as messaging would send it."""
+    return token_of(accounts.link("employee_invited", email=email))
 
 
 def add_representative(accounts, client, admin_auth, email, role):

@@ -8,8 +8,9 @@ from services.chassis.domain import utcnow
 from services.messaging import return_events, schemas
 
 
-def envelope(**fields) -> dict:
-    return {"event_id": str(uuid.uuid4()), "occurred_at": utcnow().isoformat(), "schema_version": 1, **fields}
+def envelope(schema_version=1, **fields) -> dict:
+    return {"event_id": str(uuid.uuid4()), "occurred_at": utcnow().isoformat(), "schema_version": schema_version,
+            **fields}
 
 
 def customer_registered(**fields) -> dict:
@@ -20,18 +21,17 @@ def customer_registered(**fields) -> dict:
 
 
 def password_reset_requested(**fields) -> dict:
-    return envelope(**{
+    return envelope(schema_version=2, **{
         "customer_id": str(uuid.uuid4()), "email": "marco@example.it", "first_name": "Marco", "channel": "email",
-        "phone": None, "reset_url": f"https://shop.example.it/reset-password?token={uuid.uuid4().hex}",
+        "phone": None, "link_id": str(uuid.uuid4()),
         "expires_at": (utcnow() + timedelta(hours=1)).isoformat(), "language": "en", **fields,
     })
 
 
 def employee_invited(**fields) -> dict:
-    return envelope(**{
+    return envelope(schema_version=2, **{
         "customer_id": str(uuid.uuid4()), "company_id": str(uuid.uuid4()), "company_name": "Rossi Utensili S.r.l.",
-        "email": "luca@rossi.example.it", "role": "buyer", "invited_by": "Paola Rossi",
-        "activation_url": f"https://shop.example.it/activate?token={uuid.uuid4().hex}",
+        "email": "luca@rossi.example.it", "role": "buyer", "invited_by": "Paola Rossi", "link_id": str(uuid.uuid4()),
         "expires_at": (utcnow() + timedelta(days=7)).isoformat(), "language": "it", **fields,
     })
 

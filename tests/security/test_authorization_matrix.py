@@ -25,7 +25,6 @@ import re
 import time
 import uuid
 from dataclasses import dataclass, field
-from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
@@ -33,7 +32,7 @@ from gateway.openapi import routes_of
 from gateway.service import GatewayService
 from services.accounts.cli import ensure_staff
 from services.chassis.config import SERVICES
-from tests.accounts.conftest import COMPANY, PASSWORD, STAFF_PASSWORD, Accounts
+from tests.accounts.conftest import COMPANY, PASSWORD, STAFF_PASSWORD, Accounts, mailed_link, token_of
 from tests.accounts.test_company_representatives import OTHER_COMPANY
 from tests.catalog.harness import CatalogDb, make_config
 from tests.returns.conftest import ReturnsShop
@@ -296,8 +295,7 @@ def invite(world: World, admin: dict, accounts: Accounts, email: str, role: str,
     client = world.client
     invited = client.post("/api/v1/company/employees", json={"email": email, "role": role}, headers=admin)
     assert invited.status_code == 201, invited.text
-    event = next(e for e in accounts.events("employee_invited") if e["email"] == email)
-    token = parse_qs(urlsplit(event["activation_url"]).query)["token"][0]
+    token = token_of(mailed_link(accounts.config, email))  # the invitation mail messaging sent
     body = {"token": token, "first_name": first_name, "last_name": "Collega", "password": PASSWORD}
     assert client.post("/api/v1/auth/activate", json=body).status_code == 200
     return invited.json()["id"], accounts.as_user(accounts.token(email))

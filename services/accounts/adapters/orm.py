@@ -65,9 +65,12 @@ sessions = Table(
     Index("ix_sessions_customer", "customer_id"),
 )
 
+# ``id`` is what events name a link by; ``token_hash`` is the digest of its secret, NULL until the
+# message carrying it is sent, and replaced when it is sent again (OneTimeToken.issue in domain/model.py).
 one_time_tokens = Table(
     "one_time_tokens", metadata,
-    Column("token_hash", String(64), primary_key=True),
+    Column("id", String(36), primary_key=True),
+    Column("token_hash", String(64), nullable=True, unique=True),
     Column("purpose", String(20), nullable=False),
     Column("customer_id", String(36), ForeignKey("customers.id"), nullable=False),
     Column("created_at", UtcDateTime, nullable=False),

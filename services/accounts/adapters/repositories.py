@@ -124,6 +124,11 @@ class OneTimeTokens:
     def add(self, token: OneTimeToken) -> None:
         self.session.add(token)
 
+    def get(self, link_id: str, purpose: str) -> OneTimeToken | None:
+        return self.session.execute(
+            select(OneTimeToken).where(OneTimeToken.id == link_id, OneTimeToken.purpose == purpose)
+        ).scalar_one_or_none()
+
     def find(self, token: str, purpose: str) -> OneTimeToken | None:
         return self.session.execute(
             select(OneTimeToken).where(OneTimeToken.token_hash == token_digest(token), OneTimeToken.purpose == purpose)

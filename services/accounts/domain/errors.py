@@ -57,3 +57,10 @@ class CompanyNotFound(NotFound):
 class LastAdmin(Conflict):
     problem = "last-admin"
     title = "A company needs at least one active administrator."
+
+
+class LinkUnavailable(Conflict):
+    """Asked by messaging for a link it is about to send: there is none to send any more."""
+
+    problem = "link-unavailable"
+    title = "The link can no longer be sent."

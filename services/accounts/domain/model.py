@@ -10,7 +10,7 @@ import uuid
 from datetime import datetime
 
 from services.accounts.domain import policies
-from services.accounts.domain.errors import LastAdmin, TokenInvalid
+from services.accounts.domain.errors import LastAdmin, LinkUnavailable, TokenInvalid
 from services.chassis.domain import RecordsEvents
 
 COMPANY_ROLES = ("admin", "buyer", "viewer")
@@ -108,7 +108,7 @@ class Customer(RecordsEvents):
 
     @classmethod
     def invite(cls, *, company: Company, email: str, role: str, customer_number: str, invited_by: "Customer",
-               activation_url: str, expires_at: datetime, now: datetime) -> "Customer":
+               invitation: "OneTimeToken", now: datetime) -> "Customer":
         employee = cls(customer_number=customer_number, email=email, first_name="", last_name="",
                        password_hash=None, now=now, kind="business", status="invited", company_id=company.id,
                        company_role=role, language=invited_by.language)
@@ -116,8 +116,9 @@ class Customer(RecordsEvents):
             "employee_invited", occurred_at=now, customer_id=employee.id, company_id=company.id,
             company_name=company.name, email=employee.email, role=role,
             invited_by=f"{invited_by.first_name} {invited_by.last_name}".strip(),
-            activation_url=activation_url, expires_at=expires_at.isoformat(), language=employee.language,
+            link_id=invitation.id, expires_at=invitation.expires_at.isoformat(), language=employee.language,
         )
+        invitation.customer_id = employee.id
         return employee
 
     def activate(self, first_name: str, last_name: str, password_hash: str, now: datetime) -> None:
@@ -192,18 +193,42 @@ class Session:
 
 
 class OneTimeToken:
-    """A single-use, expiring secret sent by e-mail or SMS (password reset, activation)."""
+    """A single-use, expiring link sent by e-mail or SMS (password reset, activation).
 
-    def __init__(self, purpose: str, customer_id: str, token: str, now: datetime, lifetime):
-        self.token_hash = policies.token_digest(token)
+    Its secret does not exist until the message that carries it is about to be sent: the event
+    that asks for the message names the link by ``id``, which opens nothing, and messaging asks
+    for the secret then (:meth:`issue`). Only the secret's digest is kept, so the link in a
+    message is the only copy there is.
+    """
+
+    def __init__(self, purpose: str, customer_id: str, now: datetime, lifetime):
+        self.id = str(uuid.uuid4())
+        self.token_hash = None  # no secret until the message is sent
         self.purpose = purpose
         self.customer_id = customer_id
         self.created_at = now
         self.expires_at = now + lifetime
         self.used_at = None
 
+    def is_open(self, now: datetime) -> bool:
+        return self.used_at is None and self.expires_at > now
+
+    def issue(self, holder: Customer, now: datetime) -> str:
+        """A new secret for the message about to be sent; a secret issued before (a message that
+        is being sent again) stops working. Only while the link is open and its holder may use it:
+        a reset for an account that can log in, an activation for one never activated."""
+        if self.purpose == "reset":
+            may_use = holder.can_log_in
+        else:  # never activated; one disabled meanwhile gets the mail, and the link works once enabled again
+            may_use = holder.status in ("invited", "disabled") and holder.password_hash is None
+        if not (may_use and self.is_open(now)):
+            raise LinkUnavailable("The link was used, has expired or was replaced by a newer one.")
+        secret = policies.new_secret_token()
+        self.token_hash = policies.token_digest(secret)
+        return secret
+
     def use(self, now: datetime) -> None:
-        if self.used_at is not None or self.expires_at <= now:
+        if not self.is_open(now):
             raise TokenInvalid("Ask for a new link.")
         self.used_at = now
 

@@ -72,25 +72,26 @@ def logout(uow, token: str, clock) -> None:
         uow.commit()
 
 
-def request_password_reset(uow, command: dict, clock, base_url: str) -> None:
-    """Sends a link when the address or phone is known; says nothing either way."""
+def request_password_reset(uow, command: dict, clock) -> None:
+    """Sends a link when the address or phone is known; says nothing either way.
+
+    The event names the link by its id: its secret is made when messaging sends it (usecases/links.py).
+    """
     customers = Customers(uow.session)
     channel = "sms" if command.get("phone") else "email"
     customer = customers.by_phone(command["phone"]) if channel == "sms" else customers.by_login(command["email"])
-    token = policies.new_secret_token()  # made either way, to keep the timing alike
     if customer is None or not customer.can_log_in:
         uow.rollback()
         return
     now = clock()
     tokens = OneTimeTokens(uow.session)
     tokens.expire_unused(customer.id, "reset", now)
-    reset = OneTimeToken("reset", customer.id, token, now, policies.RESET_TOKEN_LIFETIME)
+    reset = OneTimeToken("reset", customer.id, now, policies.RESET_TOKEN_LIFETIME)
     tokens.add(reset)
     uow.record(
         "password_reset_requested", occurred_at=now, customer_id=customer.id, email=customer.email,
         first_name=customer.first_name, channel=channel, phone=customer.phone if channel == "sms" else None,
-        reset_url=f"{base_url}/reset-password?token={token}", expires_at=reset.expires_at.isoformat(),
-        language=customer.language,
+        link_id=reset.id, expires_at=reset.expires_at.isoformat(), language=customer.language,
     )
     uow.commit()
 

@@ -22,21 +22,19 @@ def list_employees(uow, caller: Identity) -> list[Customer]:
     return Customers(uow.session).of_company(admin.company_id)
 
 
-def invite_employee(uow, caller: Identity, command: dict, clock, base_url: str) -> Customer:
+def invite_employee(uow, caller: Identity, command: dict, clock) -> Customer:
+    """The invitation's link gets its secret when messaging sends the mail (usecases/links.py)."""
     admin = company_admin(uow, caller)
     customers = Customers(uow.session)
     check_email(command["email"])
     if customers.email_taken(command["email"]):
         raise AccountNotCreated("This e-mail address cannot be invited.", fields={"email": ["Cannot be used."]})
     now = clock()
-    token = policies.new_secret_token()
-    invitation = OneTimeToken("activation", "", token, now, policies.ACTIVATION_TOKEN_LIFETIME)
+    invitation = OneTimeToken("activation", "", now, policies.ACTIVATION_TOKEN_LIFETIME)
     employee = Customer.invite(
         company=Companies(uow.session).get(admin.company_id), email=command["email"], role=command["role"],
-        customer_number=customers.next_customer_number(), invited_by=admin,
-        activation_url=f"{base_url}/activate?token={token}", expires_at=invitation.expires_at, now=now,
+        customer_number=customers.next_customer_number(), invited_by=admin, invitation=invitation, now=now,
     )
-    invitation.customer_id = employee.id
     customers.add(employee)
     uow.session.flush()  # the employee row first: the token refers to it
     OneTimeTokens(uow.session).add(invitation)

@@ -35,6 +35,7 @@ notifications = Table(
     Column("sent_at", UtcDateTime, nullable=True),
     Column("source_event_id", String(36), nullable=False),
     Column("created_at", UtcDateTime, nullable=False),
+    Column("link_id", String(36), nullable=True),  # accounts' id of the single-use link the message carries
     Index("ix_notifications_status", "status", "created_at"),
     Index("ix_notifications_customer", "customer_id"),
 )

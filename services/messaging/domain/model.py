@@ -4,8 +4,15 @@ A notification is rendered once, when its event arrives, and stored with its
 subject and body; the sender delivers what is stored. That keeps a retry
 identical to the first try, and the stored row is what staff see later.
 
+A password reset or an invitation carries a single-use link that opens an
+account. The event names it only (``link_id``); the stored body holds
+``LINK_MARKER`` where the link goes, and the sender asks accounts for the
+link when it sends (:meth:`Notification.outgoing`): the link is in the
+message, never in the row. Each try asks again and gets a new secret (the
+one before stops working), so a retried message carries a working link.
+
 States: pending -> sent | failed; pending -> cancelled when the customer is
-erased before delivery.
+erased before delivery, or when accounts no longer issues the link it carries.
 
 Two kinds of failed try. A refusal of this one message (a rejected address,
 a rejected text) counts toward ``MAX_REFUSALS``, after which the message is
@@ -18,6 +25,7 @@ any length goes out once the server is back.
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Callable
 
@@ -29,19 +37,39 @@ EMAIL, SMS = "email", "sms"
 # After this many refusals of the message itself it is given up and shows as failed.
 MAX_REFUSALS = 10
 
-# These bodies hold a link that works as a credential (reset the password,
-# activate an account). Once the link has reached the person, or never will,
-# the stored copy is only a risk: anyone who reads the table (a staff view, a
-# backup) could use it. So the body is replaced then.
-SECRET_LINK_KINDS = frozenset({"password_reset", "employee_invitation"})
+# The notifications that carry a single-use link, and the kind of link accounts issues for each.
+LINK_KINDS = {"password_reset": "reset", "employee_invitation": "activation"}
+# Where the link goes in a stored body: what staff see in the notifications log.
+LINK_MARKER = "[link removed]"
+# A row queued before links were issued at send time (schema v1 events) holds the link itself:
+# once it has reached the person, or never will, the body is replaced.
 REMOVED_LINK_BODY = "[removed after delivery: it held a single-use link]"
+
+
+class LinkWithdrawn(Exception):
+    """accounts will not issue the link any more: used, expired, or replaced by a newer one."""
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    """What a transport sends: the stored notification, its link put in (never stored)."""
+
+    id: str
+    kind: str
+    channel: str
+    recipient: str
+    subject: str
+    body: str
+    language: str
+    created_at: datetime
 
 
 class Notification:
     def __init__(self, *, kind: str, channel: str, recipient: str, message: Rendered, source_event_id: str,
-                 created_at: datetime, customer_id: str | None = None):
+                 created_at: datetime, customer_id: str | None = None, link_id: str | None = None):
         self.id = str(uuid.uuid4())
         self.customer_id = customer_id
+        self.link_id = link_id  # accounts' id of the link the message carries (LINK_KINDS)
         self.kind = kind
         self.channel = channel
         self.recipient = recipient
@@ -73,20 +101,34 @@ class Notification:
         # the customer's other verified way in, so the link goes there rather than nowhere.
         by_sms = event["channel"] == SMS and bool(event.get("phone"))
         message = render("password_reset_sms" if by_sms else "password_reset", event.get("language"),
-                         first_name=event["first_name"], reset_url=event["reset_url"],
-                         expires_at=event["expires_at"])
+                         first_name=event["first_name"], reset_url=LINK_MARKER, expires_at=event["expires_at"])
         return cls(kind="password_reset", channel=SMS if by_sms else EMAIL,
                    recipient=event["phone"] if by_sms else event["email"], message=message,
-                   source_event_id=str(event["event_id"]), created_at=now, customer_id=event["customer_id"])
+                   source_event_id=str(event["event_id"]), created_at=now, customer_id=event["customer_id"],
+                   link_id=event["link_id"])
 
     @classmethod
     def employee_invitation(cls, event: dict, now: datetime) -> "Notification":
         message = render("employee_invitation", event.get("language"), company_name=event["company_name"],
                          invited_by=event["invited_by"], role=event["role"],
-                         activation_url=event["activation_url"], expires_at=event["expires_at"])
+                         activation_url=LINK_MARKER, expires_at=event["expires_at"])
         return cls(kind="employee_invitation", channel=EMAIL, recipient=event["email"], message=message,
                    source_event_id=str(event["event_id"]), created_at=now,
-                   customer_id=event.get("customer_id"))
+                   customer_id=event.get("customer_id"), link_id=event["link_id"])
+
+    # -- what is sent ------------------------------------------------------------
+    def outgoing(self, issue_link: Callable[[str, str], str]) -> Outgoing:
+        """The message to send now. ``issue_link(kind, link_id)`` asks accounts for the link (a new
+        secret each time) and raises LinkWithdrawn when there is none to send any more.
+
+        Every marker is replaced: one can only come from the template or from a name the
+        recipient's own company typed, and the link is the recipient's own either way.
+        """
+        body = self.body
+        if self.link_id is not None:
+            body = body.replace(LINK_MARKER, issue_link(LINK_KINDS[self.kind], self.link_id))
+        return Outgoing(id=self.id, kind=self.kind, channel=self.channel, recipient=self.recipient,
+                        subject=self.subject, body=body, language=self.language, created_at=self.created_at)
 
     # -- delivery --------------------------------------------------------------
     def delivered(self, now: datetime) -> None:
@@ -117,6 +159,15 @@ class Notification:
         else:
             self.next_attempt_at = now + timedelta(seconds=backoff(self.attempts))
 
+    def link_withdrawn(self, now: datetime) -> None:
+        """accounts will not issue the link (used, expired or replaced): nothing worth sending is left."""
+        if self.status != PENDING:
+            return
+        self.attempts += 1
+        self.status = CANCELLED
+        self.locked_until = None
+        self.last_error = "not sent: its link was used, has expired or was replaced by a newer one"
+
     # -- privacy ---------------------------------------------------------------
     def erase(self) -> None:
         """Remove the personal data; the row stays, so that counts and states stay true."""
@@ -129,5 +180,5 @@ class Notification:
             self.locked_until = None
 
     def _forget_secret_link(self) -> None:
-        if self.kind in SECRET_LINK_KINDS and self.body:
+        if self.kind in LINK_KINDS and self.link_id is None and self.body:  # a row from before link ids
             self.body = REMOVED_LINK_BODY

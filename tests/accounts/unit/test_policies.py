@@ -48,11 +48,11 @@ def test_throttle_window_forgets_old_failures():
 
 
 def test_one_time_tokens_work_once_and_expire():
-    token = OneTimeToken("reset", "c1", "secret-token-value", NOW, policies.RESET_TOKEN_LIFETIME)
+    token = OneTimeToken("reset", "c1", NOW, policies.RESET_TOKEN_LIFETIME)
     token.use(NOW + timedelta(minutes=1))
     with pytest.raises(TokenInvalid):
         token.use(NOW + timedelta(minutes=2))
-    late = OneTimeToken("reset", "c1", "another-secret", NOW, policies.RESET_TOKEN_LIFETIME)
+    late = OneTimeToken("reset", "c1", NOW, policies.RESET_TOKEN_LIFETIME)
     with pytest.raises(TokenInvalid):
         late.use(NOW + policies.RESET_TOKEN_LIFETIME)
 

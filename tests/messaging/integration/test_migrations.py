@@ -79,6 +79,28 @@ def test_m0003_adds_the_desk_and_refusals_and_one_open_channel_per_order_and_rev
     engine.dispose()
 
 
+def test_m0005_names_the_link_and_its_downgrade_closes_what_the_old_code_could_not_send(databases):
+    url = databases.url("messaging")
+    upgrade("messaging", url)
+    engine = make_engine(url)
+    insert = text(
+        "INSERT INTO notifications (id, kind, channel, recipient, source_event_id, status, created_at, subject, "
+        "body, language, attempts, refusals, next_attempt_at, link_id) VALUES (:id, 'password_reset', 'email', "
+        "'a@example.it', 'e-1', :status, :at, 'Reset', 'Open [link removed]', 'en', 0, 0, :at, :link)")
+    with engine.begin() as conn:
+        conn.execute(insert, {"id": "n-1", "status": "pending", "link": "l-1", "at": "2026-11-01 10:00:00"})
+        conn.execute(insert, {"id": "n-2", "status": "sent", "link": "l-2", "at": "2026-11-01 10:00:00"})
+
+    command.downgrade(alembic_config("messaging", url), "m0004")
+    engine.dispose()
+    engine = make_engine(url)
+    with engine.connect() as conn:
+        rows = dict(conn.execute(text("SELECT id, status FROM notifications")).all())
+    assert rows == {"n-1": "failed", "n-2": "sent"}  # the old sender would mail the marker instead of a link
+    assert "link_id" not in {c["name"] for c in inspect(engine).get_columns("notifications")}
+    engine.dispose()
+
+
 def test_the_migrated_schema_matches_the_tables_the_code_maps(databases):
     url = databases.url("messaging")
     upgrade("messaging", url)

@@ -1,21 +1,47 @@
 """The messaging service for real: events over RabbitMQ in, mail to a real SMTP server out."""
 import json
+import secrets
 
 import pytest
+from nameko.rpc import rpc
+from nameko.runners import ServiceRunner
 from nameko.standalone.events import event_dispatcher
 from nameko.testing.services import entrypoint_waiter
 from sqlalchemy import select
 
 from services.chassis.database import make_engine
 from services.messaging.adapters.orm import notifications
-from services.messaging.domain.model import CANCELLED, PENDING, REMOVED_LINK_BODY, SENT
+from services.messaging.domain.model import CANCELLED, LINK_MARKER, PENDING, SENT
 from tests.messaging import events
 from tests.support.fixtures import wait_until
 from tests.support.smtp import free_port
 
 
+ISSUED: dict[str, list[str]] = {}  # link_id -> the links the stand-in issued for it, oldest first
+
+
+class StandInAccounts:
+    """accounts' ``internal_issue_link`` as messaging calls it when it sends a reset or an invitation: a new
+    link at every ask. (The real one, and its rules, are tested in tests/accounts/test_issue_link.py.)"""
+
+    name = "accounts"
+
+    @rpc
+    def internal_issue_link(self, kind, link_id):
+        path = "reset-password" if kind == "reset" else "activate"
+        url = f"https://shop.example.it/{path}?token={secrets.token_urlsafe(32)}"
+        ISSUED.setdefault(link_id, []).append(url)
+        return {"url": url, "expires_at": None}
+
+
+def issued(payload) -> str:
+    """The link messaging was given last for the event's link."""
+    return ISSUED[payload["link_id"]][-1]
+
+
 class Messaging:
-    """Starts messaging in a test and speaks to it the way accounts does: by events."""
+    """Starts messaging in a test and speaks to it the way accounts does: by events (and by the RPC
+    messaging asks accounts for links with, answered by a stand-in)."""
 
     def __init__(self, system, config, smtp_server, tmp_path):
         self.system, self.config, self.smtp = system, config, smtp_server
@@ -26,6 +52,10 @@ class Messaging:
         self._engine = None
 
     def start(self):
+        accounts = ServiceRunner(self.config)  # the test's operator user: a test-only service
+        accounts.add_service(StandInAccounts)
+        accounts.start()
+        self.system.runners.append(accounts)
         self.system.start("messaging")
 
     def publish(self, event_type, payload, wait=False):
@@ -56,6 +86,7 @@ class Messaging:
 @pytest.fixture
 def messaging(system, config, smtp_server, tmp_path):
     messaging = Messaging(system, config, smtp_server, tmp_path)
+    ISSUED.clear()
     yield messaging
     messaging.close()
 
@@ -68,11 +99,11 @@ def test_a_password_reset_mail_reaches_the_smtp_server_in_the_customers_language
     assert mail["To"] == "marco@example.it"
     assert mail["Subject"] == "Reimposta la password di Sportello"
     assert mail["From"] == "Sportello <no-reply@shop.example.it>"
-    assert payload["reset_url"] in mail.get_body(("plain",)).get_content()
+    assert issued(payload) in mail.get_body(("plain",)).get_content()
     [row] = wait_until(lambda: messaging.rows(status=SENT))
     assert mail["Message-ID"] == f"<{row.id}@shop.example.it>"
     assert (row.customer_id, row.source_event_id) == (payload["customer_id"], payload["event_id"])
-    assert row.body == REMOVED_LINK_BODY
+    assert LINK_MARKER in row.body and issued(payload) not in row.body  # the link is in the mail only
 
 
 def test_a_password_reset_by_sms_lands_in_the_sms_file(messaging, smtp_server, tmp_path):
@@ -83,7 +114,7 @@ def test_a_password_reset_by_sms_lands_in_the_sms_file(messaging, smtp_server, t
     wait_until(outbox.exists)
     [sms] = [json.loads(line) for line in outbox.read_text().splitlines()]
     assert sms["to"] == "+393401234567"
-    assert payload["reset_url"] in sms["body"]
+    assert issued(payload) in sms["body"]
     assert wait_until(lambda: messaging.rows(status=SENT, channel="sms"))
     assert smtp_server.messages() == []
 
@@ -98,7 +129,7 @@ def test_welcome_and_invitation_mails_in_english_and_italian(messaging, smtp_ser
     assert mails["anna@example.com"]["Subject"] == "Welcome to Sportello"
     assert "CUS-000101" in mails["anna@example.com"].get_body(("plain",)).get_content()
     assert mails["luca@rossi.example.it"]["Subject"] == "Invito a rappresentare Rossi Utensili S.r.l. su Sportello"
-    assert invitation["activation_url"] in mails["luca@rossi.example.it"].get_body(("plain",)).get_content()
+    assert issued(invitation) in mails["luca@rossi.example.it"].get_body(("plain",)).get_content()
 
 
 def test_the_same_event_delivered_twice_makes_one_mail(messaging, smtp_server):
@@ -127,7 +158,7 @@ def test_nothing_is_lost_while_the_smtp_server_is_down(messaging, smtp_server, c
     messaging.start()
     mails = smtp_server.wait_for(2, timeout=15)
     assert sorted(mail["To"] for mail in mails) == ["also-down@example.it", "down@example.it"]
-    assert reset["reset_url"] in next(m for m in mails if m["To"] == "down@example.it").get_body(("plain",)).get_content()
+    assert issued(reset) in next(m for m in mails if m["To"] == "down@example.it").get_body(("plain",)).get_content()
     rows = wait_until(lambda: messaging.when(2, status=SENT))
     assert all(row.attempts >= 2 for row in rows)
     assert len(messaging.rows()) == 2 and len(smtp_server.messages()) == 2

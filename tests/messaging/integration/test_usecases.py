@@ -3,7 +3,7 @@ from datetime import datetime, timezone
 
 from services.messaging.usecases import account_mail, privacy
 from services.messaging.adapters.orm import call_after_commit_with_new_notifications
-from services.messaging.domain.model import CANCELLED, PENDING, SENT, Notification
+from services.messaging.domain.model import CANCELLED, LINK_MARKER, PENDING, SENT, Notification
 from tests.messaging import events
 
 NOW = datetime(2026, 11, 22, 10, 0, tzinfo=timezone.utc)
@@ -29,7 +29,9 @@ def test_each_event_stores_one_rendered_notification(store):
     rows = {row.kind: row for row in store.rows()}
     assert set(rows) == {"welcome", "password_reset", "employee_invitation"}
     assert (rows["password_reset"].channel, rows["password_reset"].recipient) == ("sms", "+393401234567")
-    assert reset["reset_url"] in rows["password_reset"].body
+    # The row names the link; its text holds the marker where accounts' link goes when it is sent.
+    assert (rows["password_reset"].link_id, rows["welcome"].link_id) == (reset["link_id"], None)
+    assert LINK_MARKER in rows["password_reset"].body and LINK_MARKER in rows["employee_invitation"].body
     assert all(row.status == PENDING and row.attempts == 0 and row.next_attempt_at == NOW for row in rows.values())
     assert rows["welcome"].subject == "Benvenuto su Sportello"
 

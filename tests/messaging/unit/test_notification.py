@@ -5,7 +5,7 @@ import pytest
 
 from services.chassis.outbox import MAX_BACKOFF_SECONDS, backoff_seconds
 from services.messaging.domain.model import (
-    CANCELLED, FAILED, MAX_REFUSALS, PENDING, REMOVED_LINK_BODY, SENT, Notification,
+    CANCELLED, FAILED, LINK_MARKER, MAX_REFUSALS, PENDING, REMOVED_LINK_BODY, SENT, LinkWithdrawn, Notification,
 )
 from tests.messaging import events
 
@@ -37,13 +37,51 @@ def test_a_welcome_without_a_language_is_english():
     assert notification.language == "en" and notification.subject == "Welcome to Sportello"
 
 
+LINK = "https://shop.example.it/reset-password?token=fresh-secret"
+
+
 def test_a_password_reset_goes_by_email_or_by_sms_as_requested():
     by_mail, payload = reset(channel="email")
     assert (by_mail.channel, by_mail.recipient) == ("email", payload["email"])
-    assert payload["reset_url"] in by_mail.body
+    assert by_mail.link_id == payload["link_id"] and LINK_MARKER in by_mail.body
     by_sms, payload = reset(channel="sms", phone="+393401234567")
     assert (by_sms.channel, by_sms.recipient) == ("sms", "+393401234567")
-    assert payload["reset_url"] in by_sms.body
+    assert by_sms.link_id == payload["link_id"] and LINK_MARKER in by_sms.body
+
+
+def test_the_link_is_asked_for_when_the_message_goes_out_and_put_in_the_message_only():
+    notification, payload = reset(language="it")
+    asked = []
+
+    def issue(kind, link_id):
+        asked.append((kind, link_id))
+        return f"{LINK}-{len(asked)}"
+
+    first, second = notification.outgoing(issue), notification.outgoing(issue)
+    assert asked == [("reset", payload["link_id"])] * 2  # each try asks again
+    assert f"{LINK}-1" in first.body and f"{LINK}-2" in second.body and LINK_MARKER not in first.body
+    assert (first.id, first.recipient, first.subject, first.language) == (
+        notification.id, notification.recipient, notification.subject, "it")
+    assert LINK not in notification.body and LINK_MARKER in notification.body  # the stored copy stays redacted
+
+
+def test_a_welcome_asks_for_no_link():
+    notification = welcome()
+    assert notification.link_id is None
+    assert notification.outgoing(None).body == notification.body
+
+
+def test_a_withdrawn_link_cancels_the_notification():
+    notification, _ = reset()
+
+    def withdrawn(kind, link_id):
+        raise LinkWithdrawn("used")
+
+    with pytest.raises(LinkWithdrawn):
+        notification.outgoing(withdrawn)
+    notification.link_withdrawn(NOW)
+    assert (notification.status, notification.attempts) == (CANCELLED, 1)
+    assert "link" in notification.last_error and notification.locked_until is None
 
 
 def test_an_sms_reset_without_a_phone_goes_to_the_email_address_rather_than_nowhere():
@@ -56,7 +94,9 @@ def test_an_invitation_carries_the_activation_link_and_the_invitee_customer_id()
     notification = Notification.employee_invitation(events.loaded("employee_invited", payload), NOW)
     assert notification.customer_id == payload["customer_id"]
     assert notification.recipient == payload["email"]
-    assert payload["activation_url"] in notification.body
+    assert notification.link_id == payload["link_id"] and LINK_MARKER in notification.body
+    link = "https://shop.example.it/activate?token=fresh"
+    assert link in notification.outgoing(lambda kind, link_id: kind == "activation" and link).body
     assert "Paola Rossi invited you to represent Rossi Utensili S.r.l." in notification.body
 
 
@@ -78,7 +118,7 @@ def test_the_chassis_backoff_keeps_retries_within_its_cap():
         assert NOW < notification.next_attempt_at <= NOW + timedelta(seconds=MAX_BACKOFF_SECONDS * 1.2)
 
 
-def test_after_the_last_refusal_the_notification_is_failed_and_its_secret_link_forgotten():
+def test_after_the_last_refusal_the_notification_is_failed_with_its_redacted_text():
     notification, payload = reset()
     for attempt in range(1, MAX_REFUSALS):
         notification.delivery_failed(f"refused #{attempt}", NOW, backoff=lambda a: 1.0)
@@ -86,7 +126,7 @@ def test_after_the_last_refusal_the_notification_is_failed_and_its_secret_link_f
     notification.delivery_failed("refused #10", NOW, backoff=lambda a: 1.0)
     assert (notification.status, notification.attempts, notification.refusals) == (FAILED, MAX_REFUSALS, MAX_REFUSALS)
     assert notification.last_error == "refused #10"
-    assert payload["reset_url"] not in notification.body
+    assert LINK_MARKER in notification.body
 
 
 def test_a_channel_that_is_down_never_fails_the_notification_and_keeps_backing_off_within_the_cap():
@@ -111,15 +151,18 @@ def test_only_refusals_of_the_message_count_toward_failing_it():
     assert notification.status == FAILED
 
 
-def test_sent_counts_the_try_and_keeps_a_welcome_but_not_a_reset_link():
+def test_sent_counts_the_try_and_keeps_the_text_with_its_link_removed():
     kept = welcome()
     kept.delivered(NOW)
     assert (kept.status, kept.attempts, kept.sent_at, kept.locked_until) == (SENT, 1, NOW, None)
     assert "Giulia" in kept.body
     secret, payload = reset()
     secret.delivered(NOW)
-    assert secret.body == REMOVED_LINK_BODY
-    assert secret.subject  # what was sent stays visible, the credential does not
+    assert LINK_MARKER in secret.body and "Marco" in secret.body  # what was sent stays visible, the link never was
+    legacy, _ = reset()  # a row queued by a v1 event holds the link itself
+    legacy.link_id, legacy.body = None, "Reset: https://shop.example.it/reset-password?token=old-secret"
+    legacy.delivered(NOW)
+    assert legacy.body == REMOVED_LINK_BODY
 
 
 @pytest.mark.parametrize("status", [PENDING, SENT, FAILED])
