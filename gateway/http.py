@@ -5,7 +5,8 @@
   "no such route" and "wrong method" into problem+json, puts the security
   headers on every response (:func:`security_headers`), answers CORS for
   the configured origins only (:class:`Cors`) and, behind reverse proxies,
-  takes the client's address from them (:class:`TrustedProxies`).
+  takes the client's address from them (:class:`TrustedProxies`). Slow clients are cut off and
+  connections capped (:mod:`gateway.connections`).
 * :func:`route` declares an API operation: the entrypoint reads and validates
   the query string and JSON body with the declared marshmallow schemas, dumps
   the result with the response schema, and answers every error as
@@ -26,12 +27,13 @@ from urllib.parse import quote
 from eventlet.event import Event
 from marshmallow import Schema
 from nameko.web.handlers import HttpRequestHandler
-from nameko.web.server import WebServer, WsgiApp
-from werkzeug.exceptions import HTTPException
+from nameko.web.server import WsgiApp
+from werkzeug.exceptions import ClientDisconnected, HTTPException
 from werkzeug.wrappers import Request, Response
 
 from gateway import problems
 from gateway.auth import bearer_token
+from gateway.connections import CLOSE_AFTER_RESPONSE, GuardedWebServer
 from gateway.jsonbody import parse_json
 
 REQUEST_ID_HEADER = "X-Request-ID"
@@ -239,7 +241,7 @@ class ApiWsgiApp(WsgiApp):
         return response(environ, start_with_headers)
 
 
-class ApiServer(WebServer):
+class ApiServer(GuardedWebServer):
     @property
     def max_body_bytes(self) -> int:
         return int(self.container.config.get("MAX_BODY_BYTES", 1024 * 1024))
@@ -318,6 +320,15 @@ class Route(HttpRequestHandler):
 
     @staticmethod
     def read_body(request: Request) -> bytes:
+        try:
+            return Route._read_body(request)
+        except (socket.timeout, ClientDisconnected):  # a pause longer than CLIENT_TIMEOUT, or gone
+            request.environ.get(CLOSE_AFTER_RESPONSE, lambda: None)()
+            raise problems.HttpProblem(408, "request-timeout", "The body did not arrive in time.",
+                                       "The client paused too long while sending the body.") from None
+
+    @staticmethod
+    def _read_body(request: Request) -> bytes:
         if request.content_length is not None:  # already checked against the limit
             return request.get_data(cache=True)
         # A chunked body has no length up front (and werkzeug reads it as empty,
