@@ -25,6 +25,7 @@ from services.chassis.database import UnitOfWork, make_engine
 from services.chassis.domain import utcnow
 from services.chassis.errors import DomainError
 from services.chassis.migrations import upgrade
+from services.chassis.production import demo_password_refusal
 
 
 @contextmanager
@@ -76,6 +77,10 @@ def main(argv: list[str] | None = None) -> int:
         password = sys.stdin.readline().rstrip("\n")
     else:
         password = os.environ.get("SPORTELLO_STAFF_PASSWORD") or getpass.getpass("Password (12-128 characters): ")
+    refusal = demo_password_refusal(load_settings(), password)
+    if refusal:
+        print(f"create-staff: {refusal}", file=sys.stderr)
+        return 2
     try:
         outcome = ensure_staff(args.email, password, args.role)
     except DomainError as exc:

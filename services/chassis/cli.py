@@ -41,6 +41,18 @@ def _settings():
     return load_settings()
 
 
+def refused_in_production(settings, *, demo_data: bool = False) -> bool:
+    """True (and why, on stderr) when production mode refuses these settings (chassis/production.py)."""
+    from services.chassis.production import UnsafeSettings, check_production
+
+    try:
+        check_production(settings, demo_data=demo_data)
+    except UnsafeSettings as exc:
+        print(f"sportello: {exc}", file=sys.stderr)
+        return True
+    return False
+
+
 def import_service(name: str):
     from services.chassis.config import SERVICE_CLASSES
 
@@ -62,6 +74,8 @@ def cmd_serve(args) -> int:
     from services.chassis.probes import heartbeat_path, with_heartbeat
 
     settings = _settings()
+    if refused_in_production(settings):
+        return 2
     configure_logging(args.name, settings.log_level)
     # The heartbeat file is what `sportello probe NAME` reads (the Kubernetes exec probes).
     service_cls = with_heartbeat(import_service(args.name), heartbeat_path(args.name))
@@ -309,6 +323,8 @@ class Launcher:
 
 def cmd_run(args) -> int:
     settings = _settings()
+    if refused_in_production(settings, demo_data=not args.no_demo):  # before anything is migrated or started
+        return 2
     settings.var_dir.mkdir(parents=True, exist_ok=True)
     cmd_migrate(argparse.Namespace(names=None))
     # Before any service publishes: no event may find its consumer's queue missing.

@@ -15,7 +15,9 @@ from __future__ import annotations
 import importlib
 import os
 
-DEMO_PASSWORD = os.environ.get("SPORTELLO_DEMO_PASSWORD", "demo-password-2026")
+# Printed in the README: production mode refuses it for staff (services/chassis/production.py).
+PUBLISHED_DEMO_PASSWORD = "demo-password-2026"
+DEMO_PASSWORD = os.environ.get("SPORTELLO_DEMO_PASSWORD", PUBLISHED_DEMO_PASSWORD)
 DEMO_STAFF = [("desk@sportello.example", "staff_admin")]
 
 DEMO_CUSTOMERS = [
