@@ -8,6 +8,7 @@ override is validated as a real PodSpec.
 from __future__ import annotations
 
 import functools
+import os
 import re
 import shutil
 import subprocess
@@ -216,3 +217,33 @@ def test_every_process_has_its_own_broker_user_and_only_the_setup_job_the_operat
     assert {f"SPORTELLO_BROKER_URI_{name.upper()}" for name in (*NAMEKO_SERVICES, "gateway")} <= set(setup_env)
     migrate = jobs["sportello-migrate"]["spec"]["template"]["spec"]["containers"][0]
     assert "AMQP_URI" not in {e["name"] for e in migrate["env"]}
+
+
+# -- X-Forwarded-For is believed only from proxies an overlay names (REVIEW R23) ---------------------
+@pytest.mark.parametrize("target", TARGETS)
+def test_no_proxy_is_trusted_until_an_overlay_names_the_ingress_controller(target):
+    assert by_kind(render(target), "ConfigMap")["sportello-config"]["data"]["SPORTELLO_TRUSTED_PROXIES"] == ""
+
+
+def documented_trusted_proxies_patch() -> list:
+    """The overlay patch deploy/README.md shows for SPORTELLO_TRUSTED_PROXIES."""
+    readme = (PROJECT_ROOT / "deploy" / "README.md").read_text()
+    (block,) = [b for b in re.findall(r"```yaml\n(.*?)```", readme, re.S) if "SPORTELLO_TRUSTED_PROXIES" in b]
+    return yaml.safe_load(block)["patches"]
+
+
+def test_the_documented_overlay_patch_reaches_the_gateway_and_is_a_valid_setting(tmp_path):
+    from services.chassis.config import load_settings
+
+    overlay = {"apiVersion": "kustomize.config.k8s.io/v1beta1", "kind": "Kustomization",
+               "resources": [os.path.relpath(K8S / "overlays" / "production", tmp_path)],
+               "patches": documented_trusted_proxies_patch()}
+    (tmp_path / "kustomization.yaml").write_text(yaml.safe_dump(overlay))
+    result = subprocess.run([shutil.which("kubectl"), "kustomize", str(tmp_path)], capture_output=True, text=True,
+                            timeout=120)
+    assert result.returncode == 0, result.stderr
+    docs = [d for d in yaml.safe_load_all(result.stdout) if d]
+    value = by_kind(docs, "ConfigMap")["sportello-config"]["data"]["SPORTELLO_TRUSTED_PROXIES"]
+    assert value and load_settings({"SPORTELLO_TRUSTED_PROXIES": value}).trusted_proxies == (value,)
+    gateway = by_kind(docs, "Deployment")["sportello-gateway"]["spec"]["template"]["spec"]["containers"][0]
+    assert {"configMapRef": {"name": "sportello-config"}} in gateway["envFrom"]
