@@ -1,7 +1,7 @@
 """The orders service's wire contracts: RPC in/out and event payloads."""
 from decimal import Decimal
 
-from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate, validates_schema
 
 from services.chassis.events import EventSchema, Money, PostalAddress
 
@@ -339,27 +339,42 @@ class QuotePriced(EventSchema):
     total = fields.Nested(Money, required=True)
 
 
-class RefundRequested(EventSchema):
-    """returns.refund_requested as orders reads it (also credit_requested: the same fields orders needs)."""
+class ClaimLine(Schema):
+    """An order line an RMA covers, as returns names it: orders checks it against what it sold."""
 
-    rma_number = fields.String(required=True)
-    order_number = fields.String(required=True)
-    amount = fields.Nested(Money, required=True)
+    class Meta:
+        unknown = EXCLUDE  # returns also sends the name and the price it knows: orders uses its own
 
-
-class ReplacementLine(Schema):
-    reference = fields.String(required=True)
-    name = fields.String(required=True)
+    position = fields.Integer(required=True)
+    reference = fields.String(required=True, validate=validate.Length(min=1, max=64))
     quantity = fields.Integer(required=True, validate=QUANTITY)
 
 
-class ReplacementRequested(EventSchema):
+CLAIM_LINES = validate.Length(min=1, max=500)
+
+
+class RmaClaim(EventSchema):
+    """What every returns request that moves money or goods carries: the RMA (its key) and the lines."""
+
+    rma_number = fields.String(required=True, validate=validate.Length(min=1, max=30))
+    order_number = fields.String(required=True)
+    lines = fields.List(fields.Nested(ClaimLine), required=True, validate=CLAIM_LINES)
+
+
+class RefundRequested(RmaClaim):
+    """returns.refund_requested as orders reads it."""
+
+    amount = fields.Nested(Money, required=True)
+
+
+class CreditRequested(RefundRequested):
+    """returns.credit_requested as orders reads it: the commercial offer's amount, for the lines of the RMA."""
+
+
+class ReplacementRequested(RmaClaim):
     """returns.replacement_requested as orders reads it."""
 
-    rma_number = fields.String(required=True)
-    order_number = fields.String(required=True)
-    lines = fields.List(fields.Nested(ReplacementLine, unknown="exclude"), required=True)
-    shipping_address = fields.Dict(required=True)
+    shipping_address = fields.Nested(PostalAddress, required=True)
 
 
 EVENT_SCHEMAS = {

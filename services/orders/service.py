@@ -7,7 +7,7 @@ from services.chassis.service import ServiceBase
 from services.orders import schemas
 from services.orders.adapters.printing import order_html
 from services.orders.dependencies import Accounts, Catalog, orders_database
-from services.orders.usecases import carts, checkout, orders, quotes
+from services.orders.usecases import carts, checkout, orders, quotes, returns
 
 
 class OrdersService(ServiceBase):
@@ -127,15 +127,22 @@ class OrdersService(ServiceBase):
 
     @consume("returns", "refund_requested", schemas.RefundRequested)
     def handle_refund_requested(self, event):
-        orders.record_refund(self.db, event, self.clock)
+        returns.record_refund(self.db, event, self.clock)
 
-    @consume("returns", "credit_requested", schemas.RefundRequested)
+    @consume("returns", "credit_requested", schemas.CreditRequested)
     def handle_credit_requested(self, event):
-        orders.record_refund(self.db, event, self.clock, kind="credit")
+        returns.record_refund(self.db, event, self.clock, kind="credit")
 
     @consume("returns", "replacement_requested", schemas.ReplacementRequested)
     def handle_replacement_requested(self, event):
-        orders.create_replacement(self.db, event, self.clock)
+        returns.create_replacement(self.db, event, self.clock)
+
+    # -- other services -----------------------------------------------------------------------
+    @rpc
+    def internal_delivered_order(self, number):
+        """For returns, before it opens a return window (internal_*: the gateway may not call it)."""
+        self.caller.refuse_person()  # asked by returns' event handler, never on anyone's behalf
+        return orders.delivered_order(self.db, number)
 
     # -- quotes -----------------------------------------------------------------------------
     @rpc

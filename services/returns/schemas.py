@@ -1,5 +1,5 @@
 """The returns service's wire contracts: RPC in/out (the gateway validates with them) and event payloads."""
-from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate, validates_schema
 
 from services.chassis.events import EventSchema, Money, PostalAddress
 
@@ -233,13 +233,23 @@ class DeliveredLinePayload(Schema):
     vat_rate = fields.Decimal(required=True, as_string=True)
 
 
-class OrderDelivered(EventSchema):
+class DeliveredOrder(Schema):
+    """A delivered order as orders confirms it when returns asks (orders.internal_delivered_order)."""
+
+    class Meta:
+        unknown = EXCLUDE
+
     order_number = fields.String(required=True)
     customer_id = fields.String(required=True)
     company_id = fields.String(allow_none=True, load_default=None)
     customer_kind = fields.String(required=True)
     delivered_at = fields.AwareDateTime(required=True)
     lines = fields.List(fields.Nested(DeliveredLinePayload), required=True)
+
+
+class OrderDelivered(DeliveredOrder, EventSchema):
+    """orders.order_delivered: the same facts, in the event envelope. Returns opens no window on its
+    word alone: it asks orders for the order and refuses an event that does not match."""
 
 
 class CustomerErased(EventSchema):
@@ -319,6 +329,8 @@ class CreditRequested(RmaEvent):
     kind = fields.String(required=True, validate=validate.OneOf(("discount", "voucher")))
     amount = fields.Nested(Money, required=True)
     description = fields.String(required=True)
+    lines = fields.List(fields.Nested(PricedLine), required=True,
+                        metadata={"description": "The lines of the return the credit is granted for."})
 
 
 class RmaResolved(RmaEvent):

@@ -36,6 +36,29 @@ class Shop(Accounts):
         payload = {"shipping_address": SHIPPING, "payment_method": "bank_transfer", "billing": BILLING, **body}
         return self.client.post(f"/api/v1/carts/{cart_id}/checkout", json=payload, headers={**auth, **(headers or {})})
 
+    def delivered_order(self, auth, staff, items=(("DRILL-18V", 2), ("SAW-01", 1)), paid=False,
+                        service_ids=()) -> str:
+        """A real order placed, (paid,) shipped and delivered through the API; its number."""
+        cart = self.new_cart(auth)
+        for code, quantity in items:
+            self.add(auth, cart["id"], code, quantity)
+        for service_id in service_ids:
+            added = self.client.post(f"/api/v1/carts/{cart['id']}/items", json={"service_id": service_id},
+                                     headers=auth)
+            assert added.status_code == 201, added.text
+        placed = self.checkout(auth, cart["id"])
+        assert placed.status_code == 201, placed.text
+        number = placed.json()["number"]
+        if paid:
+            payment = self.client.post(f"/api/v1/staff/orders/{number}/payments", headers=staff,
+                                       json={"amount": placed.json()["total"]["amount"]})
+            assert payment.status_code in (200, 201), payment.text
+        for status in ({"status": "processing"}, {"status": "fulfilled", "carrier": "BRT", "tracking_number": "T-1"},
+                       {"status": "delivered"}):
+            moved = self.client.post(f"/api/v1/staff/orders/{number}/status", json=status, headers=staff)
+            assert moved.status_code == 200, moved.text
+        return number
+
 
 @pytest.fixture
 def catalog(config):

@@ -187,45 +187,38 @@ def test_payments_mark_the_order_paid_once_covered(shop, client, config):
 
 def test_refunds_and_credits_requested_by_returns_are_recorded_once(shop, client, config):
     import uuid as uuid_module
-    from datetime import datetime, timezone
 
     from nameko.standalone.events import event_dispatcher
 
+    from tests.orders.events import credit_requested, refund_requested, settled
     from tests.support.fixtures import wait_until
 
-    anna = shop.customer()
-    order = shop.checkout(anna, ready_cart(shop, anna)["id"]).json()
-    desk = shop.staff()
-    client.post(f"/api/v1/staff/orders/{order['number']}/payments", json={"amount": "219.36"}, headers=desk)
-    refund = {"event_id": str(uuid_module.uuid4()), "occurred_at": datetime.now(timezone.utc).isoformat(),
-              "schema_version": 1, "rma_number": "RMA-2026-000001", "order_number": order["number"],
-              "amount": {"amount": "109.68", "currency": "EUR"}}
+    anna, desk = shop.customer(), shop.staff()
+    number = shop.delivered_order(anna, desk, items=(("DRILL-18V", 2),), paid=True)
+    refund = refund_requested("RMA-2026-000001", number, "109.68")  # one drill with its VAT
     dispatch = event_dispatcher(config)
     dispatch("returns", "refund_requested", refund)
     dispatch("returns", "refund_requested", dict(refund, event_id=str(uuid_module.uuid4())))  # the same RMA again
-    status = lambda: client.get(f"/api/v1/orders/{order['number']}", headers=anna).json()["payment_status"]  # noqa: E731
+    status = lambda: client.get(f"/api/v1/orders/{number}", headers=anna).json()["payment_status"]  # noqa: E731
     assert wait_until(lambda: status() == "partially_refunded")
-    dispatch("returns", "refund_requested", dict(refund, event_id=str(uuid_module.uuid4()), rma_number="RMA-2026-000002"))
-    assert wait_until(lambda: status() == "refunded")
+    dispatch("returns", "credit_requested", credit_requested("RMA-2026-000002", number, "20.00"))
+    dispatch("returns", "refund_requested", dict(refund, event_id=str(uuid_module.uuid4())))  # the first, once more
+    assert wait_until(lambda: settled(config, number) == {"RMA-2026-000001": ("refund", "109.68"),
+                                                          "RMA-2026-000002": ("credit", "20.00")})
+    assert status() == "partially_refunded"  # a credit is no refund
 
 
 def test_a_replacement_requested_by_returns_becomes_one_zero_price_order(shop, client, config):
     import uuid as uuid_module
-    from datetime import datetime, timezone
 
     from nameko.standalone.events import event_dispatcher
 
+    from tests.orders.events import replacement_requested, rma_line
     from tests.support.fixtures import wait_until
 
-    anna = shop.customer()
-    order = shop.checkout(anna, ready_cart(shop, anna)["id"]).json()
-    event = {"event_id": str(uuid_module.uuid4()), "occurred_at": datetime.now(timezone.utc).isoformat(),
-             "schema_version": 1, "rma_number": "RMA-2026-000007", "order_number": order["number"],
-             "customer_id": "ignored", "request_type": "advanced_warranty", "status": "accepted",
-             "lines": [{"position": 1, "reference": "DRILL-18V", "name": "Trapano a batteria 18V", "quantity": 1,
-                        "unit_price": {"amount": "89.90", "currency": "EUR"}, "vat_rate": "22.00"}],
-             "shipping_address": {"name": "Anna Verdi", "street": "Via Po 3", "postal_code": "10123", "city": "Torino",
-                                  "country": "IT"}}
+    anna, desk = shop.customer(), shop.staff()
+    number = shop.delivered_order(anna, desk, items=(("DRILL-18V", 2),))
+    event = replacement_requested("RMA-2026-000007", number, SHIPPING, lines=[rma_line(quantity=1)])
     dispatch = event_dispatcher(config)
     dispatch("returns", "replacement_requested", event)
     dispatch("returns", "replacement_requested", dict(event, event_id=str(uuid_module.uuid4())))  # again

@@ -4,6 +4,7 @@ from sqlalchemy import (JSON, Boolean, Column, Date, ForeignKey, Index, Integer,
 from sqlalchemy.orm import registry, relationship
 
 from services.chassis.tables import UtcDateTime
+from services.orders.domain.claims import ReturnClaim
 from services.orders.domain.model import Cart, CartLine, Order, OrderLine, Payment, StatusChange
 from services.orders.domain.quotes import Quote, QuoteLine
 
@@ -112,6 +113,19 @@ order_payments = Table(
     Column("at", UtcDateTime, nullable=False),
 )
 
+# What accepted returns took from an order (domain/claims.py): one row per RMA, whatever is redelivered.
+return_claims = Table(
+    "return_claims", metadata,
+    Column("id", String(36), primary_key=True),
+    Column("order_id", String(36), ForeignKey("orders.id", ondelete="CASCADE"), nullable=False),
+    Column("rma_number", String(30), nullable=False, unique=True),
+    Column("kind", String(12), nullable=False),
+    Column("lines", JSON, nullable=False),  # [{position, quantity}]
+    Column("amount", MONEY, nullable=True),  # refunds and credits
+    Column("at", UtcDateTime, nullable=False),
+    Index("ix_return_claims_order", "order_id"),
+)
+
 quotes = Table(
     "quotes", metadata,
     Column("id", String(36), primary_key=True),
@@ -156,10 +170,12 @@ mapper_registry.map_imperatively(Cart, carts, properties={
 mapper_registry.map_imperatively(OrderLine, order_lines)
 mapper_registry.map_imperatively(StatusChange, order_status_changes)
 mapper_registry.map_imperatively(Payment, order_payments)
+mapper_registry.map_imperatively(ReturnClaim, return_claims)
 mapper_registry.map_imperatively(Order, orders, properties={
     "lines": relationship(OrderLine, order_by=order_lines.c.position, cascade="all, delete-orphan", lazy="selectin"),
     "history": relationship(StatusChange, order_by=order_status_changes.c.at, cascade="all, delete-orphan",
                             lazy="selectin"),
     "payments": relationship(Payment, order_by=order_payments.c.at, cascade="all, delete-orphan", lazy="selectin"),
+    "claims": relationship(ReturnClaim, order_by=return_claims.c.at, cascade="all, delete-orphan", lazy="selectin"),
 })
 

@@ -51,8 +51,12 @@ class Orders:
     def add(self, order: Order) -> None:
         self.session.add(order)
 
-    def by_number(self, number: str) -> Order | None:
-        return self.session.execute(select(Order).where(Order.number == number)).scalar_one_or_none()
+    def by_number(self, number: str, lock: bool = False) -> Order | None:
+        """``lock`` (PostgreSQL) holds the order row until commit: two returns settling it take turns."""
+        query = select(Order).where(Order.number == number)
+        if lock:
+            query = query.with_for_update()
+        return self.session.execute(query).scalar_one_or_none()
 
     def by_cart(self, cart_id: str) -> Order | None:
         return self.session.execute(select(Order).where(Order.cart_id == cart_id)).scalar_one_or_none()

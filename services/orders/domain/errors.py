@@ -65,3 +65,10 @@ class BillingMissing(Invalid):
 class ProductUnavailable(Invalid):
     problem = "product-unavailable"
     title = "This product cannot be bought."
+
+
+class ClaimRefused(Conflict):
+    """What returns asked for (refund, credit, replacement) is not covered by the order as orders knows it."""
+
+    problem = "return-claim-refused"
+    title = "The order does not cover what the return asks for."

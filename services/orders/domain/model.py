@@ -251,6 +251,7 @@ class Order(RecordsEvents):
                       for i, l in enumerate(cart.lines)]
         self.history = [StatusChange("placed", now)]
         self.payments: list[Payment] = []
+        self.claims: list = []  # claims.ReturnClaim: what accepted returns took from this order
 
     @classmethod
     def place(cls, cart: Cart, now: datetime, **details) -> "Order":
@@ -262,30 +263,18 @@ class Order(RecordsEvents):
         order.record("order_placed", occurred_at=now, **order.summary())
         return order
 
-    @classmethod
-    def replacement(cls, *, number: str, original: "Order", rma_number: str, lines: list[dict],
-                    shipping_address: dict, now: datetime) -> "Order":
-        """A zero-price order that sends the replacement goods of an accepted return."""
-        vat_of = {line.reference: line.vat_rate for line in original.lines}
-        goods = Cart(original.owner_id, original.company_id, f"Replacement {rma_number}", "", now)
-        for item in lines:  # a transient cart: only the shape the order is made from
-            goods.lines.append(CartLine("product", item["reference"], item["name"], item["quantity"],
-                                        Decimal("0.00"), original.currency, vat_of.get(item["reference"], Decimal("0"))))
-        order = cls(number=number, cart=goods, customer_kind=original.customer_kind, billing=original.billing,
-                    shipping_address=shipping_address, payment_method="replacement", idempotency_key=None, now=now)
-        order.cart_id = f"rma:{rma_number}"  # the unique cart id lets one RMA make one replacement, whatever races
-        order.net_total = order.vat_total = order.shipping_total = order.total = Decimal("0.00")
-        order.payment_status = "paid"  # nothing to pay
-        order.history[0].note = f"Replacement for {rma_number} (order {original.number})"
-        order.record("order_placed", occurred_at=now, **order.summary())
-        return order
-
     def summary(self) -> dict:
         return {"order_number": self.number, "customer_id": self.owner_id, "company_id": self.company_id,
                 "customer_kind": self.customer_kind,
                 "email": self.billing.get("invoice_email") or self.billing.get("contact_email"),
                 "payment_method": self.payment_method,
                 "total": {"amount": str(self.total), "currency": self.currency},
+                "lines": [self.line_payload(l) for l in self.lines]}
+
+    def delivery_facts(self) -> dict:
+        """What order_delivered says, and what orders confirms to returns when it asks (internal RPC)."""
+        return {"order_number": self.number, "customer_id": self.owner_id, "company_id": self.company_id,
+                "customer_kind": self.customer_kind, "delivered_at": self.delivered_at.isoformat(),
                 "lines": [self.line_payload(l) for l in self.lines]}
 
     def line_payload(self, line: OrderLine) -> dict:
@@ -309,9 +298,7 @@ class Order(RecordsEvents):
                     carrier=self.carrier, tracking_number=self.tracking_number)
         if status == "delivered":
             self.delivered_at = now
-            self.record("order_delivered", occurred_at=now, order_number=self.number, customer_id=self.owner_id,
-                        company_id=self.company_id, customer_kind=self.customer_kind, delivered_at=now.isoformat(),
-                        lines=[self.line_payload(l) for l in self.lines])
+            self.record("order_delivered", occurred_at=now, **self.delivery_facts())
         if status == "cancelled":
             self.record("order_cancelled", occurred_at=now, order_number=self.number, customer_id=self.owner_id,
                         reason=note)

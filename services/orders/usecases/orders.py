@@ -54,23 +54,13 @@ def record_payment(uow, number: str, command: dict, clock) -> Order:
     return order
 
 
-def record_refund(uow, event: dict, clock, kind: str = "refund") -> None:
-    """returns.refund_requested / credit_requested: the order keeps the refund (or credit) owed for an RMA."""
-    order = staff_order(uow, event["order_number"])  # raises: the consumer retries, then dead-letters
-    order.record_refund(event["amount"]["amount"], event["rma_number"], clock(), kind=kind)
-    uow.commit()
+def delivered_order(uow, number: str) -> dict:
+    """internal_delivered_order: what orders confirms to returns before it opens a return window.
 
-
-def create_replacement(uow, event: dict, clock) -> Order:
-    """returns.replacement_requested: a zero-price order for the replacement goods, one per RMA."""
-    orders = Orders(uow.session)
-    existing = orders.by_cart(f"rma:{event['rma_number']}")
-    if existing is not None:
-        return existing
-    original = staff_order(uow, event["order_number"])  # raises: the consumer retries, then dead-letters
-    now = clock()
-    order = Order.replacement(number=orders.next_number(now.year), original=original, rma_number=event["rma_number"],
-                              lines=event["lines"], shipping_address=event["shipping_address"], now=now)
-    orders.add(order)
-    uow.commit()
-    return order
+    The same facts as the order_delivered event (one definition, Order.delivery_facts), so that
+    returns can hold an event it was given against what orders really delivered.
+    """
+    order = Orders(uow.session).by_number(number)
+    if order is None or order.status != "delivered":
+        raise OrderNotFound("No delivered order with this number.")
+    return order.delivery_facts()

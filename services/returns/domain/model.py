@@ -156,7 +156,8 @@ class Rma(RecordsEvents):
         self.resolution = "commercial"
         self.record("rma_offer_answered", occurred_at=now, **self._facts(), decision="accept")
         self.record("credit_requested", occurred_at=now, **self._facts(), kind=self.offer["kind"],
-                    amount=self.offer["amount"], description=self.offer.get("description", ""))
+                    amount=self.offer["amount"], description=self.offer.get("description", ""),
+                    lines=self._priced_lines())
 
     def confirm_shipment(self, carrier: str, tracking_number: str, now: datetime) -> None:
         self._move("shipped", now, "customer", f"{carrier} {tracking_number}")
@@ -172,9 +173,7 @@ class Rma(RecordsEvents):
                     note=note)
         if not accept:
             return
-        lines = [{"position": l.position, "reference": l.reference, "name": l.name, "quantity": l.quantity,
-                  "unit_price": {"amount": str(l.unit_price), "currency": l.currency}, "vat_rate": str(l.vat_rate)}
-                 for l in self.lines]
+        lines = self._priced_lines()
         if self.resolution == "refund":
             self.refund_due_at = policies.refund_due_at(now, policy)
             total = sum((policies.gross_amount(l.unit_price, l.quantity, l.vat_rate) for l in self.lines), Decimal(0))
@@ -230,6 +229,12 @@ class Rma(RecordsEvents):
         check_transition(self.status, status)
         self.status, self.updated_at = status, now
         self.timeline.append(TimelineEntry(len(self.timeline) + 1, status, now, actor, note))
+
+    def _priced_lines(self) -> list[dict]:
+        """The lines as the events that move money or goods name them (orders checks them against its order)."""
+        return [{"position": l.position, "reference": l.reference, "name": l.name, "quantity": l.quantity,
+                 "unit_price": {"amount": str(l.unit_price), "currency": l.currency}, "vat_rate": str(l.vat_rate)}
+                for l in self.lines]
 
     def _facts(self) -> dict:
         """What every RMA event carries, so that a consumer needs no lookup to act or to write a mail."""
