@@ -10,6 +10,7 @@ from services.chassis.database import Database
 from services.chassis.rpc import ServiceRpc
 from services.returns.adapters import orm  # noqa: F401  (maps the domain classes to tables)
 from services.returns.adapters.accounts import AccountsClient
+from services.returns.adapters.orders import OrdersClient
 from services.returns.adapters.storage import AttachmentStore
 from services.returns.domain.policies import ReturnPolicy
 from services.returns.schemas import EVENT_SCHEMAS
@@ -69,3 +70,11 @@ class Accounts(ServiceRpc):
 
     def get_dependency(self, worker_ctx):
         return AccountsClient(super().get_dependency(worker_ctx))
+
+
+class Orders(ServiceRpc):
+    def __init__(self):
+        super().__init__("orders")
+
+    def get_dependency(self, worker_ctx):
+        return OrdersClient(super().get_dependency(worker_ctx))

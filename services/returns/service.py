@@ -5,7 +5,7 @@ from services.chassis.events import consume
 from services.chassis.rpc import rpc
 from services.chassis.service import ServiceBase
 from services.returns import schemas
-from services.returns.dependencies import Accounts, Attachments, Policy, returns_database
+from services.returns.dependencies import Accounts, Attachments, Orders, Policy, returns_database
 from services.returns.usecases import files, rmas, windows, workflow
 
 
@@ -17,6 +17,7 @@ class ReturnsService(ServiceBase):
     caller = Caller()
     policy = Policy()
     accounts = Accounts()
+    orders = Orders()
     attachments = Attachments()
 
     def dump(self, schema, value, many: bool = False):
@@ -24,9 +25,12 @@ class ReturnsService(ServiceBase):
         return schema(many=many, now=self.clock()).dump(value)
 
     # -- events: the handler name is part of its queue's name, never rename it --------------------
-    @consume("orders", "order_delivered", schemas.OrderDelivered)
-    def handle_order_delivered(self, event):
-        windows.record_delivery(self.db, event, self.policy, self.clock)
+    def confirm_order_delivered(self, event):
+        return windows.confirm_delivery(event, self.orders)
+
+    @consume("orders", "order_delivered", schemas.OrderDelivered, confirm=confirm_order_delivered)
+    def handle_order_delivered(self, event, delivered):
+        windows.record_delivery(self.db, delivered, self.policy, self.clock)
 
     @consume("accounts", "customer_erased", schemas.CustomerErased)
     def handle_customer_erased(self, event):

@@ -9,7 +9,6 @@ import uuid
 from datetime import datetime, timezone
 
 import pytest
-from nameko.standalone.events import event_dispatcher
 
 from tests.orders.conftest import Shop, catalog  # noqa: F401  (the catalog fixture: two products)
 from tests.support.fixtures import wait_until
@@ -24,16 +23,7 @@ class ReturnsShop(Shop):
     """The customer's and staff's side of returns, through the gateway."""
 
     def deliver_order(self, auth, staff, items=(("DRILL-18V", 2), ("SAW-01", 1))) -> str:
-        cart = self.new_cart(auth)
-        for code, quantity in items:
-            self.add(auth, cart["id"], code, quantity)
-        placed = self.checkout(auth, cart["id"])
-        assert placed.status_code == 201, placed.text
-        number = placed.json()["number"]
-        for status in ({"status": "processing"}, {"status": "fulfilled", "carrier": "BRT", "tracking_number": "T-1"},
-                       {"status": "delivered"}):
-            moved = self.client.post(f"/api/v1/staff/orders/{number}/status", json=status, headers=staff)
-            assert moved.status_code == 200, moved.text
+        number = self.delivered_order(auth, staff, items)
         self.wait_eligible(auth, number)
         return number
 
@@ -69,10 +59,6 @@ class ReturnsShop(Shop):
 
     def me(self, auth) -> dict:
         return self.client.get("/api/v1/me", headers=auth).json()
-
-    def publish_delivered(self, payload: dict) -> None:
-        """Publish orders.order_delivered as the orders service would (its exchange, its routing key)."""
-        event_dispatcher(self.config)("orders", "order_delivered", payload)
 
 
 def delivered_payload(customer_id, order_number="ORD-2026-900001", delivered_at=None, customer_kind="private",

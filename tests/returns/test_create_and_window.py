@@ -4,7 +4,6 @@ from datetime import datetime, timedelta, timezone
 
 from tests.catalog.harness import assert_problem
 from tests.orders.events import outbox_events
-from tests.returns.conftest import delivered_payload
 from tests.support.fixtures import wait_until
 
 
@@ -71,66 +70,99 @@ def test_the_same_idempotency_key_opens_one_return(shop, client):
     assert_problem(shop.request_return(anna, number, headers={"Idempotency-Key": "short"}), 422, "validation-failed")
 
 
-def test_outside_the_window_and_convenience_by_profile(shop, client):
-    anna = shop.customer()
-    me = shop.me(anna)
-    old = delivered_payload(me["id"], "ORD-2026-900001", datetime.now(timezone.utc) - timedelta(days=16))
-    business = delivered_payload(me["id"], "ORD-2026-900002", customer_kind="business")
-    shop.publish_delivered(old)
-    shop.publish_delivered(business)
-    shop.wait_eligible(anna, "ORD-2026-900002")
-    assert "ORD-2026-900001" not in shop.eligible(anna)  # received, but its window is closed
-    closed = assert_problem(shop.request_return(anna, "ORD-2026-900001"), 422, "return-window-closed")
-    assert closed["delivered_at"].startswith(old["delivered_at"][:10]) and "window_closes_at" in closed
+def returns_db(config):
+    from services.chassis.database import make_engine
 
-    order = shop.eligible(anna)["ORD-2026-900002"]
+    return make_engine(config["DATABASE_URLS"]["returns"])
+
+
+def test_outside_the_window_and_convenience_by_profile(shop, client, config, catalog):
+    from sqlalchemy import update
+
+    from services.returns.adapters.orm import delivered_orders
+    from tests.accounts.conftest import COMPANY
+    from tests.catalog.harness import money
+
+    anna, staff = shop.customer(), shop.staff()
+    old = shop.deliver_order(anna, staff, items=(("SAW-01", 1),))
+    # Delivered 16 days ago: returns' own record of the order is moved back, as time would.
+    delivered_at = datetime.now(timezone.utc) - timedelta(days=16)
+    engine = returns_db(config)
+    with engine.begin() as conn:
+        conn.execute(update(delivered_orders).where(delivered_orders.c.order_number == old)
+                     .values(delivered_at=delivered_at, window_closes_at=delivered_at + timedelta(days=14)))
+    engine.dispose()
+    assert old not in shop.eligible(anna)  # received, but its window is closed
+    closed = assert_problem(shop.request_return(anna, old), 422, "return-window-closed")
+    assert closed["delivered_at"].startswith(delivered_at.date().isoformat()) and "window_closes_at" in closed
+
+    assembly = catalog.add_service(category="Montaggio", name="Assembly", pricing="fixed", price=money("30.00"),
+                                   vat_rate="22.00")
+    admin = shop.customer("admin@ferramenta.example", company=COMPANY)
+    business = shop.delivered_order(admin, staff, items=(("DRILL-18V", 2),), service_ids=(assembly.id,))
+    order = shop.wait_eligible(admin, business)
     assert "convenience" not in order["request_types"]
     assert [l["reference"] for l in order["lines"]] == ["DRILL-18V"]  # services do not travel back
-    assert_problem(shop.request_return(anna, "ORD-2026-900002", request_type="convenience"), 422,
+    assert_problem(shop.request_return(admin, business, request_type="convenience"), 422,
                    "request-type-not-allowed")
-    assert_problem(shop.request_return(anna, "ORD-2026-900002", lines=((2, 1),)), 422, "line-not-returnable")
-    assert shop.open_return(anna, "ORD-2026-900002", request_type="shipping_error")["resolution"] == "replacement"
+    assert_problem(shop.request_return(admin, business, lines=((2, 1),)), 422, "line-not-returnable")
+    assert shop.open_return(admin, business, request_type="shipping_error")["resolution"] == "replacement"
 
 
 def test_the_same_order_delivered_twice_opens_one_window(shop, client, config):
-    anna = shop.customer()
-    payload = delivered_payload(shop.me(anna)["id"], "ORD-2026-900003")
-    shop.publish_delivered(payload)
-    shop.publish_delivered(payload)  # the same event redelivered
-    shop.publish_delivered(dict(payload, event_id=str(uuid.uuid4())))  # the same fact under a new event id
-    shop.wait_eligible(anna, "ORD-2026-900003")
+    from nameko.standalone.events import event_dispatcher
     from sqlalchemy import func, select
 
-    from services.chassis.database import make_engine
     from services.chassis.tables import inbox_messages
     from services.returns.adapters.orm import delivered_orders
 
-    engine = make_engine(config["DATABASE_URLS"]["returns"])
+    anna, staff = shop.customer(), shop.staff()
+    number = shop.deliver_order(anna, staff)
+    [payload] = outbox_events(config, "orders", "order_delivered")
+    dispatch = event_dispatcher(config)
+    dispatch("orders", "order_delivered", payload)  # the same event redelivered
+    dispatch("orders", "order_delivered", dict(payload, event_id=str(uuid.uuid4())))  # the same fact, a new event id
+    engine = returns_db(config)
+    handled = select(func.count()).select_from(inbox_messages).where(
+        inbox_messages.c.handler.like("orders.order_delivered:%"))
     try:
         with engine.connect() as conn:
             # Both distinct event ids handled (the inbox has them), one window all the same.
-            wait_until(lambda: conn.execute(select(func.count()).select_from(inbox_messages)).scalar_one() == 2)
+            wait_until(lambda: conn.execute(handled).scalar_one() == 2)
             assert conn.execute(select(func.count()).select_from(delivered_orders)).scalar_one() == 1
     finally:
         engine.dispose()
-    assert list(shop.eligible(anna)) == ["ORD-2026-900003"]
+    assert list(shop.eligible(anna)) == [number]
 
 
-def test_company_representatives_return_the_companys_orders(shop, client):
+def test_company_representatives_return_the_companys_orders(shop, client, config):
+    from sqlalchemy import update
+
+    from services.chassis.database import make_engine
+    from services.orders.adapters.orm import orders
     from tests.accounts.conftest import COMPANY
 
-    admin = shop.customer("admin@ferramenta.example", company=COMPANY)
+    admin, staff = shop.customer("admin@ferramenta.example", company=COMPANY), shop.staff()
     company_id = shop.me(admin)["company_id"]
     assert company_id
+    cart = shop.new_cart(admin)
+    shop.add(admin, cart["id"], "DRILL-18V", 2)
+    number = shop.checkout(admin, cart["id"]).json()["number"]
+    # Placed by a colleague: orders' record says so (inviting one takes the whole activation flow).
+    engine = make_engine(config["DATABASE_URLS"]["orders"])
+    with engine.begin() as conn:
+        conn.execute(update(orders).where(orders.c.number == number).values(owner_id="colleague-id"))
+    engine.dispose()
+    for status in ({"status": "processing"}, {"status": "fulfilled", "carrier": "BRT", "tracking_number": "T-1"},
+                   {"status": "delivered"}):
+        assert client.post(f"/api/v1/staff/orders/{number}/status", json=status, headers=staff).status_code == 200
     # Delivered to a colleague: the company's order all the same.
-    shop.publish_delivered(delivered_payload("colleague-id", "ORD-2026-900010", customer_kind="business",
-                                             company_id=company_id))
-    order = shop.wait_eligible(admin, "ORD-2026-900010")
+    order = shop.wait_eligible(admin, number)
     assert "convenience" not in order["request_types"]  # business customers: not by default
-    rma = shop.open_return(admin, "ORD-2026-900010", request_type="advanced_warranty")
+    rma = shop.open_return(admin, number, request_type="advanced_warranty")
     assert client.get(f"/api/v1/returns/{rma['number']}", headers=admin).status_code == 200
     anna = shop.customer()
-    assert_problem(shop.request_return(anna, "ORD-2026-900010"), 404, "order-not-found")
+    assert_problem(shop.request_return(anna, number), 404, "order-not-found")
     assert_problem(client.get(f"/api/v1/returns/{rma['number']}", headers=anna), 404, "rma-not-found")
 
 

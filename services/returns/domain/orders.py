@@ -74,3 +74,21 @@ class DeliveredOrder:
     def returnable(self, held: dict[int, int]) -> dict[int, int]:
         """Per product line, what is not yet under an open or accepted return (``held``: position -> pieces)."""
         return {l.position: max(0, l.quantity - held.get(l.position, 0)) for l in self.lines if l.kind == "product"}
+
+
+DELIVERY_FACTS = ("customer_id", "company_id", "customer_kind", "delivered_at")
+
+
+def delivery_mismatches(event: dict, confirmed: dict) -> list[str]:
+    """What an order_delivered event says differently from orders' own answer (both loaded): the
+    fields at fault, empty when they agree. A window opens on what orders confirms, never on more."""
+    wrong = [name for name in DELIVERY_FACTS if event.get(name) != confirmed.get(name)]
+    if _lines(event["lines"]) != _lines(confirmed["lines"]):
+        wrong.append("lines")
+    return wrong
+
+
+def _lines(lines: list[dict]) -> list[tuple]:
+    return sorted((l["position"], l["kind"], l["reference"], l["name"], l["quantity"], l["unit_price"]["amount"],
+                   l["unit_price"]["currency"], l["vat_rate"]) for l in lines)
+

@@ -1,14 +1,33 @@
-"""Delivered orders and their return windows: kept from orders.order_delivered, never read from orders."""
+"""Delivered orders and their return windows: kept from orders.order_delivered, as orders confirms it."""
 from __future__ import annotations
 
 from services.chassis.auth import Identity
+from services.chassis.events import EventRejected
 from services.returns.adapters.repositories import DeliveredOrders, Rmas
 from services.returns.domain import policies
-from services.returns.domain.orders import DeliveredOrder
+from services.returns.domain.orders import DeliveredOrder, delivery_mismatches
 
 
-def record_delivery(uow, event: dict, policy: policies.ReturnPolicy, clock) -> DeliveredOrder:
-    """Open the return window of a delivered order, once per order.
+def confirm_delivery(event: dict, orders) -> dict:
+    """Orders' own record of the delivery ``event`` announces; EventRejected when orders does not confirm it.
+
+    Anyone who may publish to ``orders.events`` could announce a delivery: of an order that does
+    not exist, to another customer, with more pieces. Returns opens windows only on what orders
+    answers itself (asked before the inbox transaction: ``consume(confirm=...)``).
+    """
+    number = event["order_number"]
+    confirmed = orders.delivered_order(number)
+    if confirmed is None:
+        raise EventRejected(f"orders has no delivered order {number}: no return window opened")
+    wrong = delivery_mismatches(event, confirmed)
+    if wrong:
+        raise EventRejected(f"order_delivered for {number} differs from what orders delivered "
+                            f"({', '.join(wrong)}): no return window opened")
+    return confirmed
+
+
+def record_delivery(uow, delivered: dict, policy: policies.ReturnPolicy, clock) -> DeliveredOrder:
+    """Open the return window of a delivered order (``delivered``: as orders confirmed it), once per order.
 
     The inbox already drops a redelivered event (same event_id); an order
     delivered twice under different event ids keeps its first window.
@@ -16,9 +35,9 @@ def record_delivery(uow, event: dict, policy: policies.ReturnPolicy, clock) -> D
     is retried by the consumer, which then finds this row.
     """
     orders = DeliveredOrders(uow.session)
-    order = orders.by_number(event["order_number"])
+    order = orders.by_number(delivered["order_number"])
     if order is None:
-        order = DeliveredOrder.from_event(event, policy, clock())
+        order = DeliveredOrder.from_event(delivered, policy, clock())
         orders.add(order)
     uow.commit()  # also commits the inbox row of a repeat
     return order
