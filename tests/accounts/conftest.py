@@ -2,19 +2,16 @@ import email
 import email.policy
 import json
 import re
-import uuid
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from kombu import Queue
-from nameko.rpc import RPC_REPLY_QUEUE_TTL, get_rpc_exchange
-from nameko.standalone.rpc import ClusterRpcProxy, SingleThreadedReplyListener
 from sqlalchemy import select
 
 from services.chassis.database import make_engine
 from services.chassis.tables import outbox_messages
 from tests.support.fixtures import wait_until
+from tests.support.rpc import operator_rpc  # noqa: F401 (the accounts tests import it from here)
 
 PASSWORD = "correct horse battery"
 LINK_KINDS = {"password_reset_requested": "reset", "employee_invited": "activation"}
@@ -59,23 +56,6 @@ class Accounts:
         events = [event for event in self.events(event_type) if all(event[k] == v for k, v in match.items())]
         with operator_rpc(self.config) as rpc:
             return rpc.accounts.internal_issue_link(LINK_KINDS[event_type], events[index]["link_id"])["url"]
-
-
-class _RoleKeyedReplies(SingleThreadedReplyListener):
-    """Replies under ``tests.reply.<uuid>``: a service's broker user may answer only to ``<role>.reply.<uuid>``
-    (services/chassis/broker_identities.py), never to nameko's bare uuid."""
-
-    def setup(self):
-        key = uuid.uuid4()
-        self.routing_key = f"tests.reply.{key}"
-        self.queue = Queue(f"rpc.reply-tests-{key}", exchange=get_rpc_exchange(self.container.config),
-                           routing_key=self.routing_key, queue_arguments={"x-expires": RPC_REPLY_QUEUE_TTL})
-        self.queue_consumer.register_provider(self)
-
-
-def operator_rpc(config, context_data=None):
-    """nameko's standalone ClusterRpcProxy, as the test's operator user, answered by services' own users."""
-    return ClusterRpcProxy(config, context_data=context_data, timeout=10, reply_listener_cls=_RoleKeyedReplies)
 
 
 def token_of(link):

@@ -1,9 +1,9 @@
 """Product detail, the lists, services with their forms, and the RPC other services use."""
 import pytest
-from nameko.standalone.rpc import ClusterRpcProxy
 
 from services.chassis.errors import Conflict, Invalid, NotFound
 from tests.catalog.harness import assert_problem, money
+from tests.support.rpc import operator_rpc
 
 SERVICE_IDS: dict[str, str] = {}
 FIXED_FORM = [
@@ -40,7 +40,7 @@ def client(seeded):
 
 @pytest.fixture(scope="module")
 def catalog(seeded):
-    with ClusterRpcProxy(seeded[0].config) as proxy:
+    with operator_rpc(seeded[0].config) as proxy:
         yield proxy.catalog
 
 

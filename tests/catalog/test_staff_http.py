@@ -4,7 +4,6 @@ import json
 import pytest
 from nameko.events import event_handler
 from nameko.runners import ServiceRunner
-from nameko.standalone.rpc import ClusterRpcProxy
 from sqlalchemy import select
 
 from services.accounts.cli import ensure_staff
@@ -12,6 +11,7 @@ from services.chassis.errors import Unauthenticated
 from services.chassis.tables import outbox_messages
 from tests.catalog.harness import assert_problem, money
 from tests.support.fixtures import wait_until
+from tests.support.rpc import operator_rpc
 
 PRODUCTS = "/api/v1/staff/catalog/products"
 SERVICES = "/api/v1/staff/catalog/services"
@@ -162,7 +162,7 @@ def test_staff_routes_need_a_staff_login(running, client):
 
 
 def test_the_catalog_itself_refuses_a_staff_call_without_a_signed_identity(running, config):
-    with ClusterRpcProxy(config) as proxy, pytest.raises(Unauthenticated):
+    with operator_rpc(config) as proxy, pytest.raises(Unauthenticated):
         proxy.catalog.create_product(NEW_PRODUCT)
 
 
