@@ -8,7 +8,8 @@ permissions (routing keys on a topic exchange) where names alone are too coarse:
   ``rpc.reply-S-<uuid>``, its handler queues ``evt-<source>-<type>--S.<method>``); exchanges
   and the shared retry and dead-letter queues are the operator's (``sportello declare-queues``);
 * it may publish to ``S.events`` (any routing key), to its own retry and dead-letter exchanges,
-  and to ``nameko-rpc`` only with the routing keys of the services it calls and of replies;
+  and to ``nameko-rpc`` only with the routing keys of the services it calls and of replies; an
+  ``internal_*`` method only where its class names it in ``INTERNAL_RPC_CALLS``;
 * it may read only its own queues, bind them to ``nameko-rpc`` only with ``S.*`` and its own
   reply keys, and to another service's events exchange only with the event types it handles;
 * the gateway may only send RPC requests (never to an ``internal_*`` method) and read its own
@@ -88,7 +89,10 @@ def service_grant(service_cls) -> Grant:
     events = handled_events(service_cls)
     targets = rpc_targets(service_cls)
     queues = own_queues(name)
-    rpc_calls = [rf"({_alternatives(targets)})\.{NAME}"] if targets else []
+    # Service-to-service methods (internal_*) only for the caller that declares it calls them.
+    internal = getattr(service_cls, "INTERNAL_RPC_CALLS", {})
+    rpc_calls = [rf"({_alternatives(targets)})\.(?!internal_){NAME}"] if targets else []
+    rpc_calls += [rf"{target}\.({_alternatives(methods)})" for target, methods in sorted(internal.items())]
     topics = {
         RPC_EXCHANGE: (_any_of([*rpc_calls, rf"{NAME}\.reply\.{UUID}"]), _any_of([rf"{name}\.\*", rf"{name}\.reply\.{UUID}"])),
         f"{name}.events": (".*", "^$"),

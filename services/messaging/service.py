@@ -14,6 +14,9 @@ from services.messaging.usecases import account_mail, desk, limits, order_mail, 
 
 class MessagingService(ServiceBase):
     name = "messaging"
+    # The service-to-service methods it calls (the single-use links of the messages it sends): its broker user may publish
+    # these requests and no other internal_* one (services/chassis/broker_identities.py).
+    INTERNAL_RPC_CALLS = {"accounts": ("internal_issue_link",)}
 
     db = messaging_database()
     clock = Clock()

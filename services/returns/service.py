@@ -11,6 +11,9 @@ from services.returns.usecases import files, rmas, windows, workflow
 
 class ReturnsService(ServiceBase):
     name = "returns"
+    # The service-to-service methods it calls (confirming a delivery before a return window opens): its broker user may publish
+    # these requests and no other internal_* one (services/chassis/broker_identities.py).
+    INTERNAL_RPC_CALLS = {"orders": ("internal_delivered_order",)}
 
     db = returns_database()
     clock = Clock()

@@ -165,3 +165,13 @@ def test_an_outside_consumer_gets_its_own_queues_on_the_event_exchanges_only(vho
         assert refused(lambda: channel.basic_get("rpc-accounts"))
     finally:
         vhost.admin.delete_user("erp")
+
+
+def test_internal_methods_are_for_the_service_that_declares_it_calls_them(vhost):
+    # orders calls accounts, but only messaging may have accounts issue a single-use link.
+    channel = connect(vhost.role_uri("orders")).channel()
+    assert refused(lambda: publish_confirmed(channel, "nameko-rpc", "accounts.internal_issue_link", {}))
+    publish_confirmed(connect(vhost.role_uri("orders")).channel(), "nameko-rpc", "accounts.get_me", {})
+    publish_confirmed(connect(vhost.role_uri("messaging")).channel(), "nameko-rpc", "accounts.internal_issue_link", {})
+    channel = connect(vhost.role_uri("messaging")).channel()
+    assert refused(lambda: publish_confirmed(channel, "nameko-rpc", "orders.internal_delivered_order", {}))
