@@ -9,6 +9,8 @@ exactly the arguments nameko and :mod:`services.chassis.retry` use.
 from __future__ import annotations
 
 import json
+import logging
+import re
 from dataclasses import dataclass
 
 from kombu import Connection, Queue
@@ -17,7 +19,10 @@ from nameko.rpc import get_rpc_exchange
 from nameko.standalone.events import get_event_exchange
 
 from services.chassis.retry import (ATTEMPT_HEADER, DEAD_LETTER_HEADERS, DEFAULT_RETRY_DELAYS, ReliableEventHandler,
-                                    dead_letter_entities, dead_letter_queue, handler_queue_name, retry_entities)
+                                    dead_letter_entities, dead_letter_queue, handler_queue_name, redelivery_binding,
+                                    redelivery_exchange, retry_entities)
+
+log = logging.getLogger(__name__)
 
 
 def _event_handlers(service_cls):
@@ -53,12 +58,14 @@ def declare_queues(amqp_uri: str, service_classes: list, retry_delays=DEFAULT_RE
             get_event_exchange(service_cls.name, {})(channel).declare()
         for service_cls in service_classes:
             queues = handler_queues(service_cls)
+            if not queues:
+                continue
+            redelivery_exchange(service_cls.name)(channel).declare()
             for queue in queues:
                 queue.exchange(channel).declare()
                 queue(channel).declare()
+                redelivery_binding(service_cls.name, queue.name)(channel).declare()
                 declared.append(queue.name)
-            if not queues:
-                continue
             for delay in retry_delays:
                 exchange, queue = retry_entities(service_cls.name, delay)
                 exchange(channel).declare()
@@ -112,12 +119,19 @@ def show_dead_letters(amqp_uri: str, service: str, limit: int = 20) -> list[Dead
 def replay_dead_letters(amqp_uri: str, service: str, ids: set[str] | None = None) -> int:
     """Send dead letters back to the queue they failed in, with a fresh attempt count; returns how many."""
     replayed = 0
+    own_queue = re.compile(rf"^evt-[a-z0-9_]+-[a-z0-9_]+--{re.escape(service)}\.[a-z0-9_]+$")
     # Confirmed publishes: a dead letter is acked only once the broker holds its copy.
     with Connection(amqp_uri, transport_options={"confirm_publish": True}) as connection:
         channel = connection.channel()
         producer = connection.Producer(channel=channel)
         for message, letter in list(_dead_letters(channel, service)):
             if ids is not None and letter.id not in ids:
+                continue
+            if not own_queue.match(letter.queue):
+                # The header names where it goes, and the service's broker user may write this queue:
+                # never let it steer the operator's replay into a queue of another service.
+                log.error("dead letter %s of %s names queue %r, not one of its handler queues: left in place",
+                          letter.id, service, letter.queue)
                 continue
             headers = {k: v for k, v in letter.headers.items()
                        if k not in DEAD_LETTER_HEADERS and k not in (ATTEMPT_HEADER, "x-death")}

@@ -6,11 +6,15 @@ with persistent delivery and publisher confirms, to a delay queue of the
 next retry level, and acks the original only after that confirm:
 
 * ``<service>.retry.<ms>ms`` queues (each fed by a fanout exchange of the same
-  name) hold it for their TTL, then dead-letter it through the default
-  exchange straight back to the handler's own queue (the routing key it was
-  published with is the queue's name). They are the service's own, so that its
-  broker user may publish to them and to nothing of another service's
-  (:mod:`services.chassis.broker_identities`);
+  name) hold it for their TTL, then dead-letter it through the service's
+  ``<service>.redeliver`` direct exchange back to the handler's own queue (the
+  routing key it was published with is the queue's name, and each of the
+  service's handler queues is bound there under its name). They are the
+  service's own, so that its broker user may publish to them and to nothing of
+  another service's (:mod:`services.chassis.broker_identities`); and since only
+  the service's own queues are bound to its redeliver exchange, a message it
+  puts there cannot reach another service's queue, as it would through the
+  default exchange;
 * after the last level, or at once for a payload that breaks its schema
   (it can never succeed), it goes to ``<service>.dead-letters`` with the
   error, the attempts and its origin, for an operator to replay or discard
@@ -47,8 +51,20 @@ def retry_entities(service: str, delay_seconds: float) -> tuple[Exchange, Queue]
     name = f"{service}.retry.{milliseconds}ms"
     exchange = Exchange(name, type="fanout", durable=True, auto_delete=False)
     queue = Queue(name, exchange=exchange, durable=True, auto_delete=False,
-                  queue_arguments={"x-message-ttl": milliseconds, "x-dead-letter-exchange": ""})
+                  queue_arguments={"x-message-ttl": milliseconds,
+                                   "x-dead-letter-exchange": redelivery_exchange(service).name})
     return exchange, queue
+
+
+def redelivery_exchange(service: str) -> Exchange:
+    """Where a service's retry queues send an expired message: only its own handler queues are bound."""
+    return Exchange(f"{service}.redeliver", type="direct", durable=True, auto_delete=False)
+
+
+def redelivery_binding(service: str, queue_name: str) -> Queue:
+    """The handler queue ``queue_name`` (declared as nameko does) bound to its service's redeliver exchange."""
+    return Queue(queue_name, exchange=redelivery_exchange(service), routing_key=queue_name, durable=True,
+                 auto_delete=False, exclusive=False)
 
 
 def dead_letter_entities(service: str) -> tuple[Exchange, Queue]:
@@ -113,9 +129,12 @@ class ReliableEventHandler(EventHandler):
             self._publish(message, headers, exchange=exchange, routing_key=queue.name, declare=[exchange, queue])
             log.error("%s: dead-lettered after %d attempt(s): %s", self.queue.name, attempt, error)
             return
-        exchange, queue = retry_entities(self.container.service_name, delays[attempt - 1])
+        service = self.container.service_name
+        exchange, queue = retry_entities(service, delays[attempt - 1])
         headers[ATTEMPT_HEADER] = attempt
-        self._publish(message, headers, exchange=exchange, routing_key=self.queue.name, declare=[exchange, queue])
+        self._publish(message, headers, exchange=exchange, routing_key=self.queue.name,
+                      declare=[exchange, queue, redelivery_exchange(service),
+                               redelivery_binding(service, self.queue.name)])
         log.warning("%s: attempt %d failed (%s); retrying in %ss", self.queue.name, attempt, error, delays[attempt - 1])
 
     def _publish(self, message, headers: dict, exchange, routing_key: str, declare: list) -> None:

@@ -175,3 +175,37 @@ def test_internal_methods_are_for_the_service_that_declares_it_calls_them(vhost)
     publish_confirmed(connect(vhost.role_uri("messaging")).channel(), "nameko-rpc", "accounts.internal_issue_link", {})
     channel = connect(vhost.role_uri("messaging")).channel()
     assert refused(lambda: publish_confirmed(channel, "nameko-rpc", "orders.internal_delivered_order", {}))
+
+
+def depth(vhost, queue: str) -> int:
+    channel = connect(vhost.amqp_uri).channel()
+    _, count, _ = channel.queue_declare(queue, passive=True)
+    return count
+
+
+RETURNS_ERASURE_QUEUE = "evt-accounts-customer_erased--returns.handle_customer_erased"
+ORDERS_PRICE_QUEUE = "evt-catalog-product_price_changed--orders.handle_product_price_changed"
+
+
+def test_a_service_s_retry_queues_lead_back_only_to_its_own_handler_queues(vhost):
+    channel = connect(vhost.role_uri("orders")).channel()
+    forged = {"event_id": str(uuid.uuid4()), "occurred_at": "2026-12-01T10:00:00+00:00", "schema_version": 1,
+              "customer_id": str(uuid.uuid4())}
+    # Through the default exchange this would land in returns' queue once the delay expires.
+    publish_confirmed(channel, "orders.retry.1000ms", RETURNS_ERASURE_QUEUE, forged)
+    publish_confirmed(channel, "orders.retry.1000ms", ORDERS_PRICE_QUEUE, {"retried": True})
+    wait_until(lambda: depth(vhost, ORDERS_PRICE_QUEUE) == 1, timeout=15, interval=0.2)  # its own: back
+    assert depth(vhost, RETURNS_ERASURE_QUEUE) == 0
+
+
+def test_a_replay_never_goes_to_a_queue_the_dead_letter_s_own_header_names_elsewhere(vhost):
+    from services.chassis import queues
+
+    channel = connect(vhost.role_uri("orders")).channel()
+    forged = amqp.Message(json.dumps({"customer_id": "anyone"}), content_type="application/json",
+                          application_headers={"x-sportello-queue": RETURNS_ERASURE_QUEUE,
+                                               "x-sportello-dead-letter-id": "forged"})
+    channel.basic_publish_confirm(forged, exchange="orders.dead-letters", routing_key="orders.dead-letters")
+    assert queues.replay_dead_letters(vhost.amqp_uri, "orders") == 0
+    assert depth(vhost, RETURNS_ERASURE_QUEUE) == 0
+    assert [letter.id for letter in queues.show_dead_letters(vhost.amqp_uri, "orders")] == ["forged"]
