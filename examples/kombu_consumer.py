@@ -20,6 +20,7 @@ What to keep when you copy it (docs/consuming-events.md says why):
   so remember each handled ``event_id`` in the same transaction as the effect
   and skip an event you have seen.
 * Ignore fields you do not know: producers may add fields without a new version.
+  A ``schema_version`` you were not written for is set aside, never applied.
 
 ``pip install kombu`` is all it needs. The schemas of every event are in docs/asyncapi.yaml.
 """
@@ -38,6 +39,9 @@ from kombu.mixins import ConsumerMixin
 log = logging.getLogger("kombu_consumer")
 
 DELIVERY_LIMIT = 5  # tries before RabbitMQ moves a failing event to the dead-letter queue
+# The schema_version (major) of each event this consumer was written for: a newer one is an
+# incompatible change it does not understand, so it is set aside, never applied as if it were old.
+UNDERSTOOD_VERSIONS = {"customer_registered": 1, "customer_erased": 1}
 
 
 def event_exchange(service: str) -> Exchange:
@@ -110,6 +114,11 @@ class EventConsumer(ConsumerMixin):
         if not isinstance(body, dict) or "event_id" not in body:
             log.error("not a Sportello event, set aside: %r", body)
             message.reject(requeue=False)  # to the dead-letter queue at once: it can never succeed
+            return self._settled()
+        if not 1 <= int(body.get("schema_version") or 0) <= UNDERSTOOD_VERSIONS.get(event_type, 0):
+            log.error("%s schema_version %r is not one this consumer knows, set aside", event_type,
+                      body.get("schema_version"))
+            message.reject(requeue=False)  # an upgrade of this consumer can replay it from there
             return self._settled()
         try:
             handled = self.state.handle(event_type, body)

@@ -40,8 +40,25 @@ import requests
 RPC_EXCHANGE = "nameko-rpc"
 UUID = "[0-9a-f-]+"
 NAME = "[a-z0-9_]+"
-# Consumer names become queue-name prefixes and user names: keep them plain.
+# Consumer names become queue-name prefixes (and part of user names): keep them plain, and clear of
+# every name Sportello or RabbitMQ uses itself (a consumer "orders" would own orders.events).
 CONSUMER_NAME = re.compile(r"^[a-z][a-z0-9_-]{1,40}$")
+RESERVED_NAMES = re.compile(r"^(accounts|catalog|orders|returns|messaging|gateway|rpc|evt|amq|nameko|sportello|guest"
+                            r"|consumer|standalone)")
+
+
+def check_consumer_name(consumer: str) -> None:
+    if not CONSUMER_NAME.match(consumer):
+        raise ValueError(f"consumer name {consumer!r}: use 2-41 lower-case letters, digits, '_' or '-', "
+                         "starting with a letter")
+    if RESERVED_NAMES.match(consumer):
+        raise ValueError(f"consumer name {consumer!r}: names starting with {RESERVED_NAMES.pattern[2:-1]} "
+                         "are Sportello's or RabbitMQ's own")
+
+
+def consumer_user(consumer: str, vhost: str = "/") -> str:
+    """``consumer-NAME`` (``consumer-<vhost>-NAME`` off the default vhost): never a Sportello or operator user."""
+    return f"consumer-{consumer}" if vhost == "/" else f"consumer-{vhost}-{consumer}"
 
 
 @dataclass(frozen=True)
@@ -123,8 +140,7 @@ def gateway_grant(gateway_cls, services) -> Grant:
 
 def consumer_grant(consumer: str, services) -> Grant:
     """An outside system's identity: its own ``NAME.*`` queues bound to the event exchanges, nothing else."""
-    if not CONSUMER_NAME.match(consumer):
-        raise ValueError(f"consumer name {consumer!r}: use 2-41 lower-case letters, digits, '_' or '-'")
+    check_consumer_name(consumer)
     own = rf"{re.escape(consumer)}\..+"
     exchanges = [rf"{service}\.events" for service in services]
     return Grant(
@@ -252,6 +268,8 @@ def add_consumer(operator_uri: str, management_url: str, name: str, password: st
 
     grant = consumer_grant(name, SERVICES)
     admin = BrokerAdmin(management_url_for(operator_uri, management_url), credentials_of(operator_uri))
-    admin.ensure_user(name, password)
-    admin.grant(vhost_of(operator_uri), name, grant)
-    return uri_with_credentials(operator_uri, name, password)
+    vhost = vhost_of(operator_uri)
+    user = consumer_user(name, vhost)
+    admin.ensure_user(user, password)
+    admin.grant(vhost, user, grant)
+    return uri_with_credentials(operator_uri, user, password)

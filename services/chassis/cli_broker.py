@@ -32,12 +32,13 @@ def cmd_setup(args) -> int:
 
 
 def cmd_add_consumer(args) -> int:
-    from services.chassis.broker_identities import CONSUMER_NAME, add_consumer
+    from services.chassis.broker_identities import add_consumer, check_consumer_name
     from services.chassis.config import load_settings
 
-    if not CONSUMER_NAME.match(args.name):
-        print(f"sportello broker add-consumer: {args.name!r}: use 2-41 lower-case letters, digits, '_' or '-', "
-              "starting with a letter", file=sys.stderr)
+    try:
+        check_consumer_name(args.name)
+    except ValueError as exc:
+        print(f"sportello broker add-consumer: {exc}", file=sys.stderr)
         return 2
     password = sys.stdin.readline().strip() if args.password_stdin else secrets.token_urlsafe(24)
     if len(password) < 16:
@@ -69,7 +70,7 @@ def add_parser(commands) -> None:
     setup.set_defaults(handler=cmd_setup)
     consumer = actions.add_parser(
         "add-consumer", help="create a user for another system that reads Sportello's events",
-        description="Creates (or updates) the user NAME, which may declare, bind and read only queues named "
+        description="Creates (or updates) the user consumer-NAME (consumer-<vhost>-NAME off the default vhost), which may declare, bind and read only queues named "
                     "NAME.* on the <service>.events exchanges, and nothing else. Prints its AMQP URI once.")
     consumer.add_argument("name", help="the consuming system's name (lower case), also its queues' prefix")
     consumer.add_argument("--password-stdin", action="store_true",

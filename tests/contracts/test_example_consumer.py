@@ -13,6 +13,7 @@ import sqlite3
 import subprocess
 import sys
 import time
+import uuid
 
 import jsonschema
 import pytest
@@ -20,6 +21,7 @@ import requests
 import yaml
 from kombu import Connection, Exchange, Producer, Queue
 
+from services.chassis.broker_identities import consumer_user
 from services.chassis.cli import import_service
 from services.chassis.config import PROJECT_ROOT, SERVICES
 from services.chassis.queues import declare_queues
@@ -58,7 +60,7 @@ def consumer_uri(vhost, tmp_path):
     out = subprocess.run([sys.executable, "-m", "services.chassis.cli", "broker", "add-consumer", "crm"],
                          env=env, capture_output=True, text=True, timeout=60, check=True, cwd=PROJECT_ROOT).stdout
     yield next(line.split("=", 1)[1] for line in out.splitlines() if line.startswith("AMQP_URI="))
-    vhost.admin.delete_user("crm")
+    vhost.admin.delete_user(consumer_user("crm", vhost.name))
 
 
 @pytest.fixture
@@ -68,7 +70,7 @@ def example_consumer(vhost, consumer_uri, tmp_path):
         process = subprocess.Popen(
             [sys.executable, str(EXAMPLE), "--amqp-uri", consumer_uri, "--queue", QUEUE,
              "--bind", "accounts.customer_registered", "--bind", "accounts.customer_erased",
-             "--state", str(tmp_path / "mailing-list.sqlite3"), "--max-messages", "3"],
+             "--state", str(tmp_path / "mailing-list.sqlite3"), "--max-messages", "4"],
             stdout=stdout, stderr=stderr, cwd=tmp_path)
     try:
         wait_until(lambda: queue_exists(vhost, QUEUE) or process.poll() is not None, timeout=30)
@@ -110,14 +112,17 @@ def test_the_example_consumer_receives_a_real_event_once_and_sets_aside_what_is_
         producer.publish(event, routing_key="customer_registered", delivery_mode=2)
         # Not an event at all: rejected without requeue, so the queue's dead-letter exchange takes it.
         producer.publish({"hello": "world"}, routing_key="customer_registered", delivery_mode=2)
+        # A major version it was not written for: set aside too, not applied as if it were version 1.
+        producer.publish({**event, "event_id": str(uuid.uuid4()), "email": "x@example.com", "schema_version": 99},
+                         routing_key="customer_registered", delivery_mode=2)
 
-    assert process.wait(timeout=30) == 0  # --max-messages 3: handled, duplicate, rejected
+    assert process.wait(timeout=30) == 0  # --max-messages 4: handled, duplicate, rejected twice
     assert [r["status"] for r in read_reports(out)] == ["handled", "duplicate"]
     with sqlite3.connect(state) as db:
         assert db.execute("SELECT email FROM subscribers").fetchall() == [("giulia.bianchi@example.com",)]
         assert db.execute("SELECT event_id FROM handled_events").fetchall() == [(event["event_id"],)]
     deadline = time.monotonic() + 10
-    while message_count(vhost.amqp_uri, f"{QUEUE}.dead-letters") < 1 and time.monotonic() < deadline:
+    while message_count(vhost.amqp_uri, f"{QUEUE}.dead-letters") < 2 and time.monotonic() < deadline:
         time.sleep(0.2)
-    assert message_count(vhost.amqp_uri, f"{QUEUE}.dead-letters") == 1
+    assert message_count(vhost.amqp_uri, f"{QUEUE}.dead-letters") == 2
     assert message_count(vhost.amqp_uri, QUEUE) == 0  # everything else was acked

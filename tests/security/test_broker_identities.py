@@ -16,7 +16,7 @@ import amqp
 import pytest
 import requests
 
-from services.chassis.broker_identities import credentials_of
+from services.chassis.broker_identities import consumer_user, credentials_of
 from services.chassis.cli import import_service
 from services.chassis.config import SERVICES
 from services.chassis.queues import declare_queues
@@ -164,7 +164,7 @@ def test_an_outside_consumer_gets_its_own_queues_on_the_event_exchanges_only(vho
         channel = connection.channel()
         assert refused(lambda: channel.basic_get("rpc-accounts"))
     finally:
-        vhost.admin.delete_user("erp")
+        vhost.admin.delete_user(consumer_user("erp", vhost.name))
 
 
 def test_internal_methods_are_for_the_service_that_declares_it_calls_them(vhost):
@@ -209,3 +209,11 @@ def test_a_replay_never_goes_to_a_queue_the_dead_letter_s_own_header_names_elsew
     assert queues.replay_dead_letters(vhost.amqp_uri, "orders") == 0
     assert depth(vhost, RETURNS_ERASURE_QUEUE) == 0
     assert [letter.id for letter in queues.show_dead_letters(vhost.amqp_uri, "orders")] == ["forged"]
+
+
+@pytest.mark.parametrize("name", ["orders", "rpc", "sportello-gateway", "guest", "evt-x", "Upper", "x"])
+def test_a_consumer_may_not_take_a_name_sportello_or_rabbitmq_uses(vhost, config, name):
+    env = {"AMQP_URI": vhost.amqp_uri, "SPORTELLO_VAR_DIR": config["MAIL"]["file_dir"], "PATH": "/usr/bin:/bin"}
+    result = subprocess.run([sys.executable, "-m", "services.chassis.cli", "broker", "add-consumer", name],
+                            env=env, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 2 and "consumer name" in result.stderr, result.stderr
