@@ -1,8 +1,10 @@
 import time
 
 import eventlet
+import pytest
 
-from tests.accounts.conftest import COMPANY, PASSWORD, Accounts, token_of
+from services.chassis.errors import Conflict
+from tests.accounts.conftest import COMPANY, PASSWORD, Accounts, operator_rpc, token_of
 from tests.catalog.harness import assert_problem
 from tests.support.http import GatewayClient
 
@@ -105,27 +107,41 @@ def test_customer_a_only_ever_sees_customer_a(accounts, client):
     assert sneaky.status_code == 422
 
 
-def test_a_disabled_invitee_cannot_activate_nor_log_in_until_enabled_again(accounts, client):
-    """REVIEW R10: disabling an invited representative used to answer 200 and change nothing."""
+def test_a_disabled_invitee_cannot_activate_nor_log_in_until_enabled_again(accounts, client, config):
+    """REVIEW R10: disabling an invited representative used to answer 200 and change nothing; then it
+    only suspended the invitation, and the mailed link worked again once they were enabled."""
     accounts.register("boss@rossi.it", company=COMPANY)
     admin = accounts.as_user(accounts.token("boss@rossi.it"))
     invited = client.post("/api/v1/company/employees", json={"email": "buyer@rossi.it", "role": "buyer"}, headers=admin)
     employee_id = invited.json()["id"]
+    mailed = activation_token(accounts, "buyer@rossi.it")  # the invitation went out before the admin changed their mind
     disabled = client.patch(f"/api/v1/company/employees/{employee_id}", json={"enabled": False}, headers=admin)
     assert disabled.status_code == 200 and disabled.json()["status"] == "disabled"
 
-    body = {"token": activation_token(accounts, "buyer@rossi.it"), "first_name": "Luca", "last_name": "Neri",
-            "password": PASSWORD}
+    body = {"token": mailed, "first_name": "Luca", "last_name": "Neri", "password": PASSWORD}
     assert_problem(client.post("/api/v1/auth/activate", json=body), 422, "token-invalid")  # the link is dead
     assert accounts.login("buyer@rossi.it").status_code == 401  # no password was set: no session, nothing bought
     listed = {e["email"]: e["status"] for e in client.get("/api/v1/company/employees", headers=admin).json()}
     assert listed["buyer@rossi.it"] == "disabled"
+    [invitation] = accounts.events("employee_invited")
+    with operator_rpc(config) as rpc, pytest.raises(Conflict) as refused:  # a mail sent late or again: no link
+        rpc.accounts.internal_issue_link("activation", invitation["link_id"])
+    assert refused.value.problem == "link-unavailable"
 
-    # Disabling suspends; enabling gives the invitation back (an active representative gets their password back).
+    # Enabling them again is a new invitation: a new link in a new mail; the old one stays dead.
     enabled = client.patch(f"/api/v1/company/employees/{employee_id}", json={"enabled": True}, headers=admin)
     assert enabled.status_code == 200 and enabled.json()["status"] == "invited"
+    first, again = accounts.events("employee_invited")
+    assert again["customer_id"] == employee_id and again["link_id"] != first["link_id"]
+    assert again["email"] == "buyer@rossi.it" and again["role"] == "buyer" and again["schema_version"] == 2
+    assert_problem(client.post("/api/v1/auth/activate", json=body), 422, "token-invalid")
+    assert accounts.login("buyer@rossi.it").status_code == 401
+    body["token"] = activation_token(accounts, "buyer@rossi.it")  # the newest invitation's link
     assert client.post("/api/v1/auth/activate", json=body).status_code == 200
     assert accounts.login("buyer@rossi.it").status_code == 200
+    # Enabling someone who is not disabled sends nothing.
+    client.patch(f"/api/v1/company/employees/{employee_id}", json={"enabled": True}, headers=admin)
+    assert len(accounts.events("employee_invited")) == 2
 
 
 def test_the_last_admin_cannot_delete_their_account_while_colleagues_remain(accounts, client):

@@ -112,14 +112,27 @@ class Customer(RecordsEvents):
         employee = cls(customer_number=customer_number, email=email, first_name="", last_name="",
                        password_hash=None, now=now, kind="business", status="invited", company_id=company.id,
                        company_role=role, language=invited_by.language)
-        employee.record(
-            "employee_invited", occurred_at=now, customer_id=employee.id, company_id=company.id,
-            company_name=company.name, email=employee.email, role=role,
-            invited_by=f"{invited_by.first_name} {invited_by.last_name}".strip(),
-            link_id=invitation.id, expires_at=invitation.expires_at.isoformat(), language=employee.language,
-        )
-        invitation.customer_id = employee.id
+        employee._send_invitation(company, invited_by, invitation, now)
         return employee
+
+    def invite_again(self, *, company: Company, invited_by: "Customer", invitation: "OneTimeToken",
+                     now: datetime) -> None:
+        """A disabled invitee enabled again gets a new invitation: the link of the first one died
+        when they were disabled, so an administrator can undo a disable but never revive a mail."""
+        if not self.is_disabled_invitee:
+            raise ValueError("only a disabled invitee is invited again")
+        self.status = "invited"
+        self._send_invitation(company, invited_by, invitation, now)
+
+    def _send_invitation(self, company: Company, invited_by: "Customer", invitation: "OneTimeToken",
+                         now: datetime) -> None:
+        self.record(
+            "employee_invited", occurred_at=now, customer_id=self.id, company_id=company.id,
+            company_name=company.name, email=self.email, role=self.company_role,
+            invited_by=f"{invited_by.first_name} {invited_by.last_name}".strip(),
+            link_id=invitation.id, expires_at=invitation.expires_at.isoformat(), language=self.language,
+        )
+        invitation.customer_id = self.id
 
     def activate(self, first_name: str, last_name: str, password_hash: str, now: datetime) -> None:
         if self.status != "invited":  # already used, or the administrator disabled the invitee
@@ -150,6 +163,10 @@ class Customer(RecordsEvents):
         return self.status == "active" and self.password_hash is not None
 
     @property
+    def is_disabled_invitee(self) -> bool:
+        return self.status == "disabled" and self.password_hash is None
+
+    @property
     def is_company_admin(self) -> bool:
         return self.company_id is not None and self.company_role == "admin" and self.status == "active"
 
@@ -159,14 +176,15 @@ class Customer(RecordsEvents):
         self.company_role = role
 
     def set_enabled(self, enabled: bool, active_admins: int) -> None:
-        """Disabling suspends: an active representative cannot log in, an invitee cannot activate.
-        Enabling gives back what they had: their password, or their invitation (while it lasts)."""
+        """Disabling suspends an active representative (no login; enabling gives their password back)
+        and ends an invitee's invitation: the use case expires its link, and enabling them again
+        is a new invitation (:meth:`invite_again`), not this method."""
         if not enabled and self.is_company_admin and active_admins <= 1:
             raise LastAdmin("Make another representative administrator first.")
         if not enabled and self.status in ("active", "invited"):
             self.status = "disabled"
-        elif enabled and self.status == "disabled":
-            self.status = "active" if self.password_hash is not None else "invited"
+        elif enabled and self.status == "disabled" and self.password_hash is not None:
+            self.status = "active"
 
     def set_consents(self, marketing_email: bool, profiling: bool, now: datetime) -> None:
         self.marketing_email, self.profiling, self.consents_updated_at = marketing_email, profiling, now
@@ -219,8 +237,8 @@ class OneTimeToken:
         a reset for an account that can log in, an activation for one never activated."""
         if self.purpose == "reset":
             may_use = holder.can_log_in
-        else:  # never activated; one disabled meanwhile gets the mail, and the link works once enabled again
-            may_use = holder.status in ("invited", "disabled") and holder.password_hash is None
+        else:  # never activated, and not disabled meanwhile (R10: that ends the invitation for good)
+            may_use = holder.status == "invited" and holder.password_hash is None
         if not (may_use and self.is_open(now)):
             raise LinkUnavailable("The link was used, has expired or was replaced by a newer one.")
         secret = policies.new_secret_token()

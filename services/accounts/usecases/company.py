@@ -54,8 +54,22 @@ def update_employee(uow, caller: Identity, employee_id: str, changes: dict, cloc
     if "role" in changes:
         employee.change_role(changes["role"], active_admins)
     if "enabled" in changes:
-        employee.set_enabled(changes["enabled"], active_admins)
+        now = clock()
+        if changes["enabled"] and employee.is_disabled_invitee:
+            invite_again(uow, admin, employee, now)
+        else:
+            employee.set_enabled(changes["enabled"], active_admins)
         if not changes["enabled"]:
-            Sessions(uow.session).revoke_all(employee.id, clock())
+            Sessions(uow.session).revoke_all(employee.id, now)
+            # R10: the invitation's link dies for good, also one messaging has not sent yet.
+            OneTimeTokens(uow.session).expire_unused(employee.id, "activation", now)
     uow.commit()
     return employee
+
+
+def invite_again(uow, admin: Customer, employee: Customer, now) -> None:
+    """Enabling a disabled invitee: a new link in a new mail (``employee_invited``), as at the first invitation."""
+    invitation = OneTimeToken("activation", employee.id, now, policies.ACTIVATION_TOKEN_LIFETIME)
+    employee.invite_again(company=Companies(uow.session).get(admin.company_id), invited_by=admin,
+                          invitation=invitation, now=now)
+    OneTimeTokens(uow.session).add(invitation)

@@ -39,7 +39,7 @@ def test_no_secret_for_a_used_or_expired_token(used, at):
     ("reset", person(status="disabled"), False),
     ("reset", person(status="erased", password_hash=None), False),
     ("activation", person(status="invited", password_hash=None), True),
-    ("activation", person(status="disabled", password_hash=None), True),  # works once enabled again (R10)
+    ("activation", person(status="disabled", password_hash=None), False),  # disabled: the link is dead (R10)
     ("activation", person(), False),  # activated already
     ("activation", person(status="erased", password_hash=None), False),
 ])
@@ -52,12 +52,34 @@ def test_a_secret_only_for_a_holder_who_may_use_the_link(purpose, holder, issued
             token.issue(holder, NOW)
 
 
+COMPANY = Company("Rossi Srl", "IT01234567890", {"street": "Via Roma 1", "postal_code": "20121",
+                                                  "city": "Milano", "country": "IT"}, NOW)
+
+
+def invited(invitation):
+    return Customer.invite(company=COMPANY, email="luca@rossi.it", role="buyer", customer_number="CUS-2",
+                           invited_by=person(), invitation=invitation, now=NOW)
+
+
 def test_an_invitation_event_names_its_token_and_carries_no_link():
-    company = Company("Rossi Srl", "IT01234567890", {"street": "Via Roma 1", "postal_code": "20121",
-                                                      "city": "Milano", "country": "IT"}, NOW)
     invitation = OneTimeToken("activation", "", NOW, policies.ACTIVATION_TOKEN_LIFETIME)
-    employee = Customer.invite(company=company, email="luca@rossi.it", role="buyer", customer_number="CUS-2",
-                               invited_by=person(), invitation=invitation, now=NOW)
+    employee = invited(invitation)
     [event] = employee.drain_events()
     assert event.data["link_id"] == invitation.id and invitation.customer_id == employee.id
     assert not [key for key in event.data if "url" in key or "token" in key]
+
+
+def test_a_disabled_invitee_enabled_again_gets_a_new_invitation_not_the_old_link():
+    first = OneTimeToken("activation", "", NOW, policies.ACTIVATION_TOKEN_LIFETIME)
+    employee = invited(first)
+    employee.drain_events()
+    employee.set_enabled(False, active_admins=1)
+    employee.set_enabled(True, active_admins=1)
+    assert employee.status == "disabled"  # enabling alone does not revive the invitation
+    second = OneTimeToken("activation", employee.id, NOW, policies.ACTIVATION_TOKEN_LIFETIME)
+    employee.invite_again(company=COMPANY, invited_by=person(), invitation=second, now=NOW)
+    [event] = employee.drain_events()
+    assert employee.status == "invited" and event.type == "employee_invited"
+    assert event.data["link_id"] == second.id != first.id and event.data["role"] == "buyer"
+    with pytest.raises(ValueError):
+        employee.invite_again(company=COMPANY, invited_by=person(), invitation=second, now=NOW)
