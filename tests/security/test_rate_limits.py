@@ -7,7 +7,10 @@ from datetime import datetime, timedelta, timezone
 
 import eventlet
 import pytest
+from sqlalchemy import update
 
+from services.accounts.adapters.orm import login_throttles
+from services.chassis.database import make_engine
 from services.chassis.throttling import Throttle, ThrottleRule
 from tests.accounts.conftest import Accounts
 from tests.catalog.harness import assert_problem
@@ -175,6 +178,28 @@ def test_one_address_guessing_over_many_accounts_is_throttled_even_for_a_right_g
     # Someone never tried from here still logs in with the right password once the delay has passed.
     eventlet.sleep(2.1)
     assert shop.login("bruno@example.it").status_code == 200
+
+
+def test_after_a_long_spray_from_the_office_a_colleague_who_never_failed_there_waits_at_most_30_s(shop, config):
+    """One attacker behind the office's NAT kept colleagues' new logins waiting up to the 15-minute lockout."""
+    shop.register("luca@rossi.it", first_name="Luca")
+    shop.register("sara@rossi.it", first_name="Sara")
+    assert shop.login("sara@rossi.it", "mistyped 1 2 3").status_code == 401  # Sara mistyped once from here
+    for n in range(19):  # the attacker spends the rest of the address's budget
+        assert shop.login(f"victim{n}@example.it", "Summer2026!").status_code == 401
+    # Minutes of spraying at the pace the gate allows leave the address with twice its budget: written
+    # here rather than waited for (the real delays of that spray add up to minutes).
+    engine = make_engine(config["DATABASE_URLS"]["accounts"])
+    with engine.begin() as conn:
+        assert conn.execute(update(login_throttles).where(login_throttles.c.key.like("address:%"))
+                            .values(failures=40)).rowcount == 1
+    engine.dispose()
+    assert shop.login("victim-next@example.it", "Summer2026!").status_code == 401  # the next guess: 21 past
+    waits = shop.login("luca@rossi.it")  # never failed from here: the gate, at most 30 s
+    assert_limited(waits, "too-many-attempts", window=30)
+    sara = shop.login("sara@rossi.it")  # failed here once: waits out the address's lock
+    assert_limited(sara, "too-many-attempts", window=15 * 60)
+    assert int(sara.headers["Retry-After"]) > 30
 
 
 # -- REVIEW R21: identifiers that grow when lower-cased ------------------------------------------

@@ -42,6 +42,10 @@ def token_digest(token: str) -> str:
 ACCOUNT_RULE = ThrottleRule(max_attempts=5, window=timedelta(minutes=15), lockout=timedelta(minutes=15))
 ADDRESS_RULE = ThrottleRule(max_attempts=20, window=timedelta(minutes=15), lockout=timedelta(minutes=15))
 FIRST_ADDRESS_DELAY = timedelta(seconds=1)  # after the first failure past an address's budget; doubles
+# ... up to this: what a colleague who never failed from a sprayed address waits at most. Longer
+# would keep an office's new logins waiting minutes for one attacker behind its NAT; the attacker
+# still gets one guess per GATE_MAX_DELAY at most, and each account still locks on its own.
+GATE_MAX_DELAY = timedelta(seconds=30)
 
 
 @dataclass
@@ -55,10 +59,11 @@ class LoginThrottles:
     * once the address has failed ``ADDRESS_RULE`` times, an identifier that already failed *from
       this address* (``pair``) is refused until the address's lock ends, even a right guess;
     * an identifier new at the address may still try, but each failure past the budget closes
-      that door for a delay that doubles (1 s, 2 s, 4 s ... up to the lockout: ``gate``), so
-      spraying one password over many accounts gets a handful of guesses per window;
+      that door for a delay that doubles (1 s, 2 s, 4 s ... up to ``GATE_MAX_DELAY``: ``gate``),
+      so spraying one password over many accounts gets about one guess per 30 s;
     * a colleague who never failed from here logs in with the right password: at worst after
-      the delay, and not at all delayed by one colleague mistyping their own password.
+      the delay (30 s), and not at all delayed by one colleague mistyping their own password.
+      One who mistyped even once from here waits out the address's lock like the attacker.
     """
 
     identifier: Throttle
@@ -84,7 +89,7 @@ class LoginThrottles:
         beyond = self.address.failures - ADDRESS_RULE.max_failures
         if beyond > 0:
             delay = FIRST_ADDRESS_DELAY * 2 ** min(beyond - 1, 20)
-            self.gate.locked_until = now + min(delay, ADDRESS_RULE.lockout)
+            self.gate.locked_until = now + min(delay, GATE_MAX_DELAY)
         return [self.identifier, self.pair, self.address, self.gate]
 
     def succeeded(self) -> None:
