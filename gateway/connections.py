@@ -9,6 +9,11 @@ a file descriptor and a greenthread. Three limits, from the settings:
   head (request line and headers) within this many seconds -- a deadline, not a per-read
   timeout, which a byte every few seconds would keep renewing; it is also the longest pause
   allowed in any read of the body or write of the response (the socket timeout).
+* The body, too, has a deadline: after that same grace it must keep up ``MIN_BODY_RATE`` -- byte
+  *n* must have arrived ``CLIENT_TIMEOUT + n / MIN_BODY_RATE`` seconds after the first read of the
+  body (a whole body of *L* bytes: ``CLIENT_TIMEOUT + L / MIN_BODY_RATE``). A body trickled a byte
+  every 25 s never paused long enough for the socket timeout and held a busy connection -- one the
+  cap below cannot drop -- for ever. Too slow, it is a 408 problem and the connection closes.
 * ``KEEPALIVE_TIMEOUT`` (``SPORTELLO_KEEPALIVE_TIMEOUT``, 75 s): an idle keep-alive connection
   is closed after this long. Longer than a reverse proxy's own upstream keep-alive (ingress-nginx:
   60 s), so that the proxy, not the gateway, closes idle connections and never sends a request
@@ -34,6 +39,7 @@ from functools import partial
 
 import eventlet
 from eventlet import greenthread
+from eventlet.wsgi import Input
 from nameko.web.server import HttpOnlyProtocol, WebServer
 
 from gateway.problems import PROBLEM_BASE
@@ -44,6 +50,11 @@ DEFAULT_CLIENT_TIMEOUT, DEFAULT_KEEPALIVE_TIMEOUT, DEFAULT_MAX_CONNECTIONS = 30.
 # Descriptors kept for everything else the process opens: broker connections, logs, files.
 FD_RESERVE = 64
 WARN_EVERY_SECONDS = 10.0
+# The slowest body the gateway waits for, in bytes per second after the CLIENT_TIMEOUT grace:
+# 64 kbit/s, a poor mobile link, which still sends the 1 MiB default body limit in about two
+# minutes and a 6 MiB return upload in under thirteen; slower than that, a client is holding the
+# connection rather than using it.
+MIN_BODY_RATE = 8 * 1024
 
 _BUSY_BODY = json.dumps({"type": PROBLEM_BASE + "too-many-connections", "status": 503,
                          "title": "The gateway is serving as many connections as it can.",
@@ -59,6 +70,54 @@ CLOSE_AFTER_RESPONSE = "sportello.close_after_response"
 class HeadTimeout(socket.timeout):
     """No whole request head in time, or dropped to make room. A ``socket.timeout``: eventlet's
     server closes the connection quietly on it."""
+
+
+class BodyTimeout(socket.timeout):
+    """The body arrived slower than ``MIN_BODY_RATE``. A ``socket.timeout``, as a pause longer than
+    the socket timeout is: whoever reads the body answers both the same way (a 408)."""
+
+
+class DeadlineInput(Input):
+    """eventlet's request body stream, where byte *n* must arrive within ``grace + n / MIN_BODY_RATE``
+    seconds of the first read (see the module's docstring). Every read of the body goes through it:
+    the route's, werkzeug's form parser's in a worker, eventlet's discarding of an unread body.
+
+    The clock starts at the first read, not at the head, so that time the request spends waiting
+    for a worker is not counted against the client. After a failed read the stream is in an unknown
+    state: ``on_failure`` makes the connection close after the response.
+    """
+
+    def __init__(self, *args, grace: float, on_failure, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._grace, self._on_failure = grace, on_failure
+        self._started: float | None = None
+        self._delivered = 0  # across chunks (eventlet's position counts within the current chunk)
+
+    def _do_read(self, reader, length=None):
+        remaining = self.content_length - self.position
+        wanted = remaining if length is None or length < 0 else min(length, remaining)
+        return self._in_time(wanted, super()._do_read, reader, length)
+
+    def _chunked_read(self, rfile, length=None, use_readline=False):
+        # A read of unknown size (a chunked body read whole) gets only the time earned so far;
+        # the gateway reads chunked bodies in bounded pieces.
+        wanted = length if length is not None and length > 0 else 0
+        return self._in_time(wanted, super()._chunked_read, rfile, length, use_readline)
+
+    def _in_time(self, wanted: int, read, *args) -> bytes:
+        now = time.monotonic()
+        if self._started is None:
+            self._started = now
+        left = self._started + self._grace + (self._delivered + wanted) / MIN_BODY_RATE - now
+        try:
+            # Past the deadline, data already buffered is still returned (the read does not yield).
+            with eventlet.Timeout(max(left, 0.0), BodyTimeout("the body arrived too slowly")):
+                data = read(*args)
+        except OSError:  # too slow, a pause longer than the socket timeout, or gone
+            self._on_failure()
+            raise
+        self._delivered += len(data)
+        return data
 
 
 def descriptor_bound(limit: int) -> int:
@@ -161,7 +220,11 @@ class GuardedProtocol(HttpOnlyProtocol):
         environ = super().get_environ()
         # For the app: after a failed body read the connection cannot be reused (and the rest of
         # the body cannot be read to skip it), so it closes after the response.
-        environ[CLOSE_AFTER_RESPONSE] = lambda: setattr(self, "close_connection", 1)
+        close = environ[CLOSE_AFTER_RESPONSE] = lambda: setattr(self, "close_connection", 1)
+        plain = environ["eventlet.input"]
+        environ["wsgi.input"] = environ["eventlet.input"] = DeadlineInput(
+            plain.rfile, plain.content_length, plain.get_socket(), wfile=plain.wfile, wfile_line=plain.wfile_line,
+            chunked_input=plain.chunked_input, grace=self.server.guard.head_timeout, on_failure=close)
         return environ
 
     def parse_request(self):

@@ -4,10 +4,10 @@
   correlation id, refuses oversized bodies before reading them, turns
   "no such route" and "wrong method" into problem+json, puts the security
   headers on every response (:func:`security_headers`), answers CORS for
-  the configured origins only (:class:`Cors`) and, behind reverse proxies,
-  takes the client's address from them (:class:`TrustedProxies`). Slow clients are cut off and
+  the configured origins only and, behind reverse proxies, takes the client's
+  address from them (:mod:`gateway.origins`). Slow clients are cut off and
   connections capped (:mod:`gateway.connections`).
-* :func:`route` declares an API operation: the entrypoint reads and validates
+* :func:`route` declares an API operation: the entrypoint reads (:mod:`gateway.bodies`) and validates
   the query string and JSON body with the declared marshmallow schemas, dumps
   the result with the response schema, and answers every error as
   problem+json. The same declarations feed the OpenAPI document.
@@ -15,7 +15,6 @@
 from __future__ import annotations
 
 import functools
-import ipaddress
 import json
 import re
 import socket
@@ -28,13 +27,14 @@ from eventlet.event import Event
 from marshmallow import Schema
 from nameko.web.handlers import HttpRequestHandler
 from nameko.web.server import WsgiApp
-from werkzeug.exceptions import ClientDisconnected, HTTPException
+from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Request, Response
 
 from gateway import problems
 from gateway.auth import bearer_token
-from gateway.connections import CLOSE_AFTER_RESPONSE, GuardedWebServer
-from gateway.jsonbody import parse_json
+from gateway.bodies import read_json
+from gateway.connections import GuardedWebServer
+from gateway.origins import Cors, TrustedProxies
 
 REQUEST_ID_HEADER = "X-Request-ID"
 _VALID_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
@@ -89,92 +89,6 @@ def content_disposition(filename: str, disposition: str = "attachment") -> str:
     if filename and plain != filename:
         value += f"; filename*=UTF-8''{quote(filename, safe='')}"
     return value
-
-
-class Cors:
-    """Cross-origin access for the configured origins only (``CORS_ORIGINS``; none by default).
-
-    Bearer tokens travel in a header, never in cookies, so no origin is ever allowed
-    credentials; a preflight from another origin is refused with a 403.
-    """
-
-    ALLOWED_HEADERS = "Authorization, Content-Type, Idempotency-Key, X-Request-ID"
-    EXPOSED_HEADERS = "Location, Retry-After, X-Request-ID"
-    MAX_AGE = "600"
-
-    def __init__(self, origins):
-        # Exact origins only: "*" would open the API to every page, and "null" is what sandboxed
-        # frames and file: pages send -- anyone can be "null".
-        self.origins = frozenset(o.strip().rstrip("/") for o in origins or ()
-                                 if o.strip() and o.strip() not in ("*", "null"))
-
-    def allows(self, origin: str | None) -> bool:
-        return bool(origin) and origin in self.origins
-
-    def response_headers(self, origin: str | None) -> list[tuple[str, str]]:
-        headers = [("Vary", "Origin")] if self.origins else []
-        if self.allows(origin):
-            headers += [("Access-Control-Allow-Origin", origin),
-                        ("Access-Control-Expose-Headers", self.EXPOSED_HEADERS)]
-        return headers
-
-    @staticmethod
-    def is_preflight(environ) -> bool:
-        return environ.get("REQUEST_METHOD") == "OPTIONS" and "HTTP_ACCESS_CONTROL_REQUEST_METHOD" in environ
-
-    def preflight(self, environ, adapter, request_id: str) -> Response:
-        origin = environ.get("HTTP_ORIGIN")
-        if not self.allows(origin):
-            return problems.problem_response(403, "origin-not-allowed", "This origin may not call the API.",
-                                             "Cross-origin requests are allowed for configured origins only.",
-                                             request_id)
-        method = environ["HTTP_ACCESS_CONTROL_REQUEST_METHOD"].upper()
-        adapter.match(method=method)  # NotFound or MethodNotAllowed (a problem) when nothing answers it
-        return Response(status=204, headers={
-            "Access-Control-Allow-Methods": method,
-            "Access-Control-Allow-Headers": self.ALLOWED_HEADERS,
-            "Access-Control-Max-Age": self.MAX_AGE,
-        })
-
-
-class TrustedProxies:
-    """Who the client is when the gateway stands behind reverse proxies (``TRUSTED_PROXIES``).
-
-    Behind an ingress every request comes from the proxy's address, and the per-address limits
-    (logins, reset links, registrations) would count all customers as one. The client is then
-    the last address in ``X-Forwarded-For`` that is not one of the trusted proxies, read from
-    the right: each proxy appends the address it saw, so what a client writes there itself
-    stays on the left and is never believed. With no trusted proxies (the default, and when
-    the gateway is reached directly) the header is ignored.
-    """
-
-    def __init__(self, networks):
-        # Checked, with the setting's name, when the settings are read (config.trusted_networks).
-        self.networks = tuple(ipaddress.ip_network(network, strict=False) for network in networks or ())
-
-    def _is_proxy(self, ip) -> bool:
-        return any(ip in network for network in self.networks)
-
-    def client_address(self, environ) -> str | None:
-        peer = environ.get("REMOTE_ADDR")
-        peer_ip = _ip_or_none(peer) if self.networks else None
-        if peer_ip is None or not self._is_proxy(peer_ip):
-            return peer
-        forwarded = [hop.strip() for hop in environ.get("HTTP_X_FORWARDED_FOR", "").split(",") if hop.strip()]
-        for hop in reversed(forwarded):
-            ip = _ip_or_none(hop)
-            if ip is None:
-                return peer  # garbage where the nearest untrusted hop should be: the proxy is the client
-            if not self._is_proxy(ip):
-                return str(ip)
-        return peer
-
-
-def _ip_or_none(text: str | None):
-    try:
-        return ipaddress.ip_address(text)
-    except ValueError:
-        return None
 
 
 def accept_request_id(value: str | None) -> str:
@@ -296,7 +210,7 @@ class Route(HttpRequestHandler):
             reject_unstorable_text(query)
             kwargs["query"] = self._loader("query_schema").load(query)
         if self.body_schema is not None:
-            body = self.read_json(request)
+            body = read_json(request)  # 400, 408, 413 or 415 problems
             reject_unstorable_text(body)
             kwargs["body"] = self._loader("body_schema").load(body)
         return (request,), kwargs
@@ -309,40 +223,6 @@ class Route(HttpRequestHandler):
         if kind not in loaders:
             loaders[kind] = getattr(self, kind)()
         return loaders[kind]
-
-    @staticmethod
-    def read_json(request: Request) -> Any:
-        mimetype = request.mimetype or ""
-        if mimetype != "application/json" and not mimetype.endswith("+json"):
-            raise problems.HttpProblem(415, "unsupported-media-type", problems.HTTP_PROBLEMS[415][1],
-                                       f"Got {mimetype or 'no content type'}.")
-        return parse_json(Route.read_body(request))  # 400 for malformed or too deeply nested JSON
-
-    @staticmethod
-    def read_body(request: Request) -> bytes:
-        try:
-            return Route._read_body(request)
-        except (socket.timeout, ClientDisconnected):  # a pause longer than CLIENT_TIMEOUT, or gone
-            request.environ.get(CLOSE_AFTER_RESPONSE, lambda: None)()
-            raise problems.HttpProblem(408, "request-timeout", "The body did not arrive in time.",
-                                       "The client paused too long while sending the body.") from None
-
-    @staticmethod
-    def _read_body(request: Request) -> bytes:
-        if request.content_length is not None:  # already checked against the limit
-            return request.get_data(cache=True)
-        # A chunked body has no length up front (and werkzeug reads it as empty,
-        # since eventlet does not set wsgi.input_terminated): read it ourselves,
-        # never more than the limit.
-        limit = request.max_content_length
-        stream, chunks, size = request.environ["wsgi.input"], [], 0
-        while chunk := stream.read(65536):
-            size += len(chunk)
-            if size > limit:
-                raise problems.HttpProblem(413, "payload-too-large", problems.HTTP_PROBLEMS[413][1],
-                                           f"The body may be at most {limit} bytes.")
-            chunks.append(chunk)
-        return b"".join(chunks)
 
     def handle_request(self, request):
         request.shallow = False
