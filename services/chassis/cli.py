@@ -1,6 +1,6 @@
 """``sportello``: the operator's one entry point.
 
-    sportello run                 migrate, start every service and the gateway, wait for /health
+    sportello run                 migrate, start every service and the gateway, wait for /health (cli_run.py)
     sportello serve NAME          run one service (or the gateway) in this process
     sportello migrate [NAME ...]  apply each service's migrations
     sportello status              ask the gateway's /health and print each service's state
@@ -22,11 +22,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import json
-import os
-import signal
-import subprocess
 import sys
-import time
 import urllib.error
 import urllib.request
 import warnings
@@ -264,107 +260,10 @@ def cmd_status(args) -> int:
     return 0 if status == 200 else 1
 
 
-# -- run -------------------------------------------------------------------------
-class Launcher:
-    """Starts every service and the gateway as child processes and stops them together."""
+def _cmd_run(args) -> int:
+    from services.chassis.cli_run import cmd_run
 
-    def __init__(self, settings, startup_timeout: float, role_uris: dict[str, str] | None = None):
-        self.settings = settings
-        self.startup_timeout = startup_timeout
-        # Each child connects to the broker as its own user (services/chassis/broker_identities.py).
-        self.role_uris = role_uris or {}
-        self.children: dict[str, subprocess.Popen] = {}
-        self.stopping = False
-
-    def start(self) -> None:
-        from services.chassis.config import SERVICES
-
-        for name in (*SERVICES, "gateway"):
-            env = os.environ.copy()
-            if name in self.role_uris:
-                env["AMQP_URI"] = self.role_uris[name]
-            self.children[name] = subprocess.Popen(
-                [sys.executable, "-m", "services.chassis.cli", "serve", name],
-                env=env,
-            )
-
-    def wait_healthy(self) -> bool:
-        deadline = time.monotonic() + self.startup_timeout
-        body: dict = {}
-        while time.monotonic() < deadline and not self.stopping:
-            self.check_children()
-            status, body = fetch_health(self.settings.gateway_url, timeout=3)
-            if status == 200:
-                return True
-            time.sleep(0.5)
-        down = [n for n, s in body.get("services", {}).items() if s.get("status") != "up"]
-        print(f"sportello: not healthy after {self.startup_timeout:g}s; down: {down or 'gateway'}", file=sys.stderr)
-        return False
-
-    def check_children(self) -> None:
-        for name, child in self.children.items():
-            if child.poll() is not None and not self.stopping:
-                raise RuntimeError(f"{name} exited with status {child.returncode}")
-
-    def stop(self, grace: float = 20.0) -> None:
-        self.stopping = True
-        for child in self.children.values():
-            if child.poll() is None:
-                child.send_signal(signal.SIGTERM)  # nameko lets running workers finish
-        deadline = time.monotonic() + grace
-        for name, child in self.children.items():
-            try:
-                child.wait(timeout=max(0.1, deadline - time.monotonic()))
-            except subprocess.TimeoutExpired:
-                print(f"sportello: {name} did not stop in {grace:g}s; killing it", file=sys.stderr)
-                child.kill()
-                child.wait()
-
-
-def cmd_run(args) -> int:
-    settings = _settings()
-    if refused_in_production(settings, demo_data=not args.no_demo):  # before anything is migrated or started
-        return 2
-    settings.var_dir.mkdir(parents=True, exist_ok=True)
-    cmd_migrate(argparse.Namespace(names=None))
-    # Before any service publishes: no event may find its consumer's queue missing.
-    cmd_declare_queues(argparse.Namespace(quiet=True))
-    from services.chassis.broker_identities import provision_roles
-
-    # AMQP_URI is the operator's here; every child gets its own user, made (or updated) now.
-    role_uris = provision_roles(settings.amqp_uri, settings.rabbitmq_management_url, os.environ, settings.var_dir)
-    launcher = Launcher(settings, args.startup_timeout, role_uris)
-
-    def on_signal(signum, frame):
-        launcher.stopping = True
-
-    signal.signal(signal.SIGTERM, on_signal)
-    signal.signal(signal.SIGINT, on_signal)
-    exit_code = 0
-    try:
-        launcher.start()
-        if not launcher.wait_healthy():
-            exit_code = 1 if not launcher.stopping else 0
-        else:
-            demo_lines = []
-            if not args.no_demo:
-                from services.chassis.demo import load_demo
-
-                demo_lines = load_demo(settings)
-            if demo_lines:
-                print("demo data loaded:\n" + "\n".join(demo_lines))
-            print(f"\nSportello is up: {settings.gateway_url}  (health: {settings.gateway_url}/health, "
-                  f"API: {settings.gateway_url}/api/v1/openapi.json). Ctrl-C stops it.\n", flush=True)
-            while not launcher.stopping:
-                launcher.check_children()
-                time.sleep(0.5)
-    except RuntimeError as exc:
-        print(f"sportello: {exc}; stopping everything", file=sys.stderr)
-        exit_code = 1
-    finally:
-        launcher.stop()
-        print("sportello: stopped", flush=True)
-    return exit_code
+    return cmd_run(args)
 
 
 # Commands a service owns, run in this process; named by module path so that
@@ -393,7 +292,7 @@ def main(argv: list[str] | None = None) -> int:
     run = commands.add_parser("run", help="migrate, start every service and the gateway, wait for health")
     run.add_argument("--startup-timeout", type=float, default=120.0, help="seconds to wait for /health (120)")
     run.add_argument("--no-demo", action="store_true", help="do not load demo data")
-    run.set_defaults(handler=cmd_run)
+    run.set_defaults(handler=_cmd_run)
 
     serve = commands.add_parser("serve", help="run one service or the gateway in this process")
     serve.add_argument("name", choices=["accounts", "catalog", "orders", "returns", "messaging", "gateway"],

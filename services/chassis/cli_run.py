@@ -1,0 +1,118 @@
+"""``sportello run`` (what ``make run`` calls): the whole system on this machine, one process each.
+
+It migrates every database, declares the broker topology and every process's own broker user as
+the operator, starts the five services and the gateway as child processes (each logged in as its
+own user), waits for ``/health``, loads the demo data, and stops them all together.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import subprocess
+import sys
+import time
+
+from services.chassis.cli import _settings, cmd_declare_queues, cmd_migrate, fetch_health, refused_in_production
+
+
+class Launcher:
+    """Starts every service and the gateway as child processes and stops them together."""
+
+    def __init__(self, settings, startup_timeout: float, role_uris: dict[str, str] | None = None):
+        self.settings = settings
+        self.startup_timeout = startup_timeout
+        # Each child connects to the broker as its own user (services/chassis/broker_identities.py).
+        self.role_uris = role_uris or {}
+        self.children: dict[str, subprocess.Popen] = {}
+        self.stopping = False
+
+    def start(self) -> None:
+        from services.chassis.config import SERVICES
+
+        for name in (*SERVICES, "gateway"):
+            env = os.environ.copy()
+            if name in self.role_uris:
+                env["AMQP_URI"] = self.role_uris[name]
+            self.children[name] = subprocess.Popen(
+                [sys.executable, "-m", "services.chassis.cli", "serve", name],
+                env=env,
+            )
+
+    def wait_healthy(self) -> bool:
+        deadline = time.monotonic() + self.startup_timeout
+        body: dict = {}
+        while time.monotonic() < deadline and not self.stopping:
+            self.check_children()
+            status, body = fetch_health(self.settings.gateway_url, timeout=3)
+            if status == 200:
+                return True
+            time.sleep(0.5)
+        down = [n for n, s in body.get("services", {}).items() if s.get("status") != "up"]
+        print(f"sportello: not healthy after {self.startup_timeout:g}s; down: {down or 'gateway'}", file=sys.stderr)
+        return False
+
+    def check_children(self) -> None:
+        for name, child in self.children.items():
+            if child.poll() is not None and not self.stopping:
+                raise RuntimeError(f"{name} exited with status {child.returncode}")
+
+    def stop(self, grace: float = 20.0) -> None:
+        self.stopping = True
+        for child in self.children.values():
+            if child.poll() is None:
+                child.send_signal(signal.SIGTERM)  # nameko lets running workers finish
+        deadline = time.monotonic() + grace
+        for name, child in self.children.items():
+            try:
+                child.wait(timeout=max(0.1, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                print(f"sportello: {name} did not stop in {grace:g}s; killing it", file=sys.stderr)
+                child.kill()
+                child.wait()
+
+
+def cmd_run(args) -> int:
+    settings = _settings()
+    if refused_in_production(settings, demo_data=not args.no_demo):  # before anything is migrated or started
+        return 2
+    settings.var_dir.mkdir(parents=True, exist_ok=True)
+    cmd_migrate(argparse.Namespace(names=None))
+    # Before any service publishes: no event may find its consumer's queue missing.
+    cmd_declare_queues(argparse.Namespace(quiet=True))
+    from services.chassis.broker_identities import provision_roles
+
+    # AMQP_URI is the operator's here; every child gets its own user, made (or updated) now.
+    role_uris = provision_roles(settings.amqp_uri, settings.rabbitmq_management_url, os.environ, settings.var_dir)
+    launcher = Launcher(settings, args.startup_timeout, role_uris)
+
+    def on_signal(signum, frame):
+        launcher.stopping = True
+
+    signal.signal(signal.SIGTERM, on_signal)
+    signal.signal(signal.SIGINT, on_signal)
+    exit_code = 0
+    try:
+        launcher.start()
+        if not launcher.wait_healthy():
+            exit_code = 1 if not launcher.stopping else 0
+        else:
+            demo_lines = []
+            if not args.no_demo:
+                from services.chassis.demo import load_demo
+
+                demo_lines = load_demo(settings)
+            if demo_lines:
+                print("demo data loaded:\n" + "\n".join(demo_lines))
+            print(f"\nSportello is up: {settings.gateway_url}  (health: {settings.gateway_url}/health, "
+                  f"API: {settings.gateway_url}/api/v1/openapi.json). Ctrl-C stops it.\n", flush=True)
+            while not launcher.stopping:
+                launcher.check_children()
+                time.sleep(0.5)
+    except RuntimeError as exc:
+        print(f"sportello: {exc}; stopping everything", file=sys.stderr)
+        exit_code = 1
+    finally:
+        launcher.stop()
+        print("sportello: stopped", flush=True)
+    return exit_code
