@@ -30,7 +30,6 @@ correlation id, which it only sees for requests sent to itself.
 from __future__ import annotations
 
 import re
-import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote, unquote, urlsplit, urlunsplit
@@ -181,15 +180,9 @@ def vhost_of(amqp_uri: str) -> str:
 
 def local_password(var_dir: Path, role: str) -> str:
     """A role's broker password for local runs: made once under ``<var>/broker/`` (mode 0600)."""
-    path = Path(var_dir) / "broker" / f"{role}.password"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        fd = open(path, "x", encoding="ascii", opener=lambda p, flags: __import__("os").open(p, flags, 0o600))
-    except FileExistsError:
-        return path.read_text(encoding="ascii").strip()
-    with fd:
-        fd.write(secrets.token_urlsafe(24))
-    return path.read_text(encoding="ascii").strip()
+    from services.chassis.config import secret_file
+
+    return secret_file(Path(var_dir) / "broker" / f"{role}.password", nbytes=24)
 
 
 # -- the management API ----------------------------------------------------------

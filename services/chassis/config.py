@@ -220,16 +220,20 @@ def identity_secret(settings: Settings) -> str:
     """
     if settings.identity_secret:
         return settings.identity_secret
+    return secret_file(settings.var_dir / "identity-secret")
+
+
+def secret_file(path: Path, nbytes: int = 48) -> str:
+    """The random secret kept in ``path`` (mode 0600), made on first use (local runs only)."""
     import secrets
 
-    path = settings.var_dir / "identity-secret"
     path.parent.mkdir(parents=True, exist_ok=True)
     # Written whole to a private temporary file, then linked into place: when several
     # processes start at once exactly one key wins and nobody reads half of it.
-    candidate = path.with_name(f".identity-secret.{os.getpid()}.{secrets.token_hex(4)}")
+    candidate = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}")
     fd = os.open(candidate, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "w") as handle:
-        handle.write(secrets.token_urlsafe(48))
+        handle.write(secrets.token_urlsafe(nbytes))
     try:
         os.link(candidate, path)
     except FileExistsError:
@@ -237,6 +241,12 @@ def identity_secret(settings: Settings) -> str:
     finally:
         os.unlink(candidate)
     return path.read_text().strip()
+
+
+def declares_topology(config: dict) -> bool:
+    """False where the operator declared exchanges and shared queues (every real process: its broker
+    user may not configure them); True for test containers run with the operator's rights."""
+    return config.get("DECLARE_EVENT_EXCHANGES") is not False
 
 
 def nameko_config(settings: Settings) -> dict:

@@ -28,6 +28,7 @@ from sqlalchemy.engine import Engine, make_url  # noqa: E402
 from sqlalchemy.orm import Session, sessionmaker  # noqa: E402
 from sqlalchemy.pool import NullPool  # noqa: E402
 
+from services.chassis.config import declares_topology  # noqa: E402
 from services.chassis.domain import DomainEvent, utcnow  # noqa: E402
 from services.chassis.retention import Pruner, Retention  # noqa: E402
 from services.chassis.tables import inbox_messages, outbox_messages  # noqa: E402
@@ -220,7 +221,7 @@ class Database(DependencyProvider):
         relay_options = dict(config.get("OUTBOX_RELAY", {}))
         self.relay_enabled = relay_options.pop("enabled", True)
         self.relay = OutboxRelay(self.sessions, service, config["AMQP_URI"],
-                                 declare_exchange=config.get("DECLARE_EVENT_EXCHANGES") is not False, **relay_options)
+                                 declare_exchange=declares_topology(config), **relay_options)
         self.pruner = Pruner(self.sessions, Retention.from_config(config.get("RETENTION", {})))
 
     def start(self) -> None:

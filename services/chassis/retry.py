@@ -36,6 +36,7 @@ from nameko.amqp.publish import get_producer
 from nameko.events import EventHandler
 
 from services.chassis import settle
+from services.chassis.config import declares_topology
 
 log = logging.getLogger(__name__)
 
@@ -75,12 +76,6 @@ def dead_letter_entities(service: str) -> tuple[Exchange, Queue]:
 
 def dead_letter_queue(service: str) -> Queue:
     return dead_letter_entities(service)[1]
-
-
-def declares_topology(config: dict) -> bool:
-    """False where the operator declared exchanges and shared queues (every real process: its broker
-    user may not configure them); True for test containers run with the operator's rights."""
-    return config.get("DECLARE_EVENT_EXCHANGES") is not False
 
 
 def handler_queue_name(source: str, event_type: str, service: str, method: str) -> str:

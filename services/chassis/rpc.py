@@ -51,6 +51,7 @@ from nameko.rpc import Rpc as NamekoRpc
 from nameko.rpc import RpcProxy
 
 from services.chassis import settle
+from services.chassis.config import declares_topology
 from services.chassis.errors import DomainError, Invalid, ServiceTimeout, ServiceUnavailable
 
 log = logging.getLogger(__name__)
@@ -80,7 +81,7 @@ def _bound_like(queue: Queue, config: dict, routing_key: str | None = None) -> Q
     """``queue`` again, bound with ``routing_key``; its exchange left undeclared where the operator
     declared it (a service's broker user may not configure ``nameko-rpc``)."""
     exchange = queue.exchange
-    if config.get("DECLARE_EVENT_EXCHANGES") is False:
+    if not declares_topology(config):
         exchange = Exchange(exchange.name, type=exchange.type, durable=exchange.durable, no_declare=True)
     return Queue(queue.name, exchange=exchange, routing_key=routing_key or queue.routing_key, durable=queue.durable,
                  queue_arguments=queue.queue_arguments)
