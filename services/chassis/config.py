@@ -243,10 +243,14 @@ def secret_file(path: Path, nbytes: int = 48) -> str:
     return path.read_text().strip()
 
 
+# A nameko config key (never an environment variable): set False for every real process.
+DECLARE_EVENT_EXCHANGES = "DECLARE_EVENT_EXCHANGES"
+
+
 def declares_topology(config: dict) -> bool:
     """False where the operator declared exchanges and shared queues (every real process: its broker
     user may not configure them); True for test containers run with the operator's rights."""
-    return config.get("DECLARE_EVENT_EXCHANGES") is not False
+    return config.get(DECLARE_EVENT_EXCHANGES) is not False
 
 
 def nameko_config(settings: Settings) -> dict:
@@ -258,7 +262,7 @@ def nameko_config(settings: Settings) -> dict:
         "serializer": "json",
         # Exchanges and shared queues are the operator's (`sportello declare-queues`): a process's
         # own broker user may not configure them (services/chassis/broker_identities.py).
-        "DECLARE_EVENT_EXCHANGES": False,
+        DECLARE_EVENT_EXCHANGES: False,
         "DATABASE_URLS": dict(settings.database_urls),
         "RPC_TIMEOUT": settings.rpc_timeout,
         "EVENT_RETRY_DELAYS": list(settings.event_retry_delays),
