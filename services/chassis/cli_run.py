@@ -3,6 +3,14 @@
 It migrates every database, declares the broker topology and every process's own broker user as
 the operator, starts the five services and the gateway as child processes (each logged in as its
 own user), waits for ``/health``, loads the demo data, and stops them all together.
+``--instances N`` (``make run-cluster``) starts N processes of every service (the gateway stays one).
+
+Stopping: the launcher alone handles SIGINT and SIGTERM and sends each child one SIGTERM. The
+children ignore SIGINT: a terminal's Ctrl-C reaches the whole process group, and a nameko
+process that got SIGINT and then the launcher's SIGTERM ran two ``ServiceContainer.stop`` at
+once; each entrypoint's ``QueueConsumer.unregister_provider`` then overwrote the other's
+"removed" event, so the first stop waited for ever and the launcher killed every child after its
+grace period.
 """
 from __future__ import annotations
 
@@ -37,6 +45,7 @@ class Launcher:
             self.children[name] = subprocess.Popen(
                 [sys.executable, "-m", "services.chassis.cli", "serve", name],
                 env=env,
+                preexec_fn=ignore_sigint,  # the launcher's SIGTERM is each child's one stop signal
             )
 
     def wait_healthy(self) -> bool:
@@ -70,6 +79,11 @@ class Launcher:
                 print(f"sportello: {name} did not stop in {grace:g}s; killing it", file=sys.stderr)
                 child.kill()
                 child.wait()
+
+
+def ignore_sigint() -> None:
+    """Run in each child before exec: SIGINT stays ignored there (Python keeps an inherited SIG_IGN)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def cmd_run(args) -> int:
