@@ -61,6 +61,22 @@ inbox_messages = Table(
     Index("ix_inbox_received", "received_at"),  # pruning by age (chassis/retention.py)
 )
 
+# What an unsafe request sent with an Idempotency-Key answered (services/chassis/idempotency.py):
+# one row per caller (or, for anonymous routes, per route) and key, written in the transaction of
+# the request's effect; ``status`` NULL while that transaction's answer is not known yet.
+idempotency_keys = Table(
+    "idempotency_keys",
+    chassis_metadata,
+    Column("scope", String(200), primary_key=True),
+    Column("key", String(100), primary_key=True),
+    Column("fingerprint", String(64), nullable=False),
+    Column("status", Integer, nullable=True),
+    Column("answer", Text, nullable=True),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("expires_at", UtcDateTime, nullable=False),
+    Index("ix_idempotency_expires", "expires_at"),  # pruning (chassis/retention.py)
+)
+
 # Readable numbers (CUS-000042, ORD-2026-000123) come from counter rows, not
 # from primary keys, so that ids stay unguessable.
 counters = Table(
