@@ -77,6 +77,7 @@ class CartLine(Schema):
     catalog_price = fields.Function(lambda l: {"amount": str(l.catalog_price), "currency": l.currency}
                                     if l.catalog_price is not None else None)
     unavailable = fields.Boolean()
+    quoted = fields.Boolean(metadata={"description": "Priced by an accepted quote: its quantity cannot change."})
 
 
 class Totals(Schema):

@@ -95,3 +95,34 @@ def test_quotes_can_be_declined_and_are_private(shop, client, services):
     assert client.post(f"/api/v1/quotes/{quote['number']}/decline", headers=bruno).status_code == 404
     assert client.post(f"/api/v1/quotes/{quote['number']}/decline", headers=anna).json()["status"] == "declined"
     assert client.post("/api/v1/quote-cart/request", json={}, headers=anna).status_code == 409  # nothing to ask
+
+
+def test_an_accepted_quotes_lines_keep_the_quoted_quantity(shop, client, services):
+    """REVIEW R20: the price was quoted for the quantity asked; 500 pieces at the price of one is no offer."""
+    anna = shop.customer()
+    client.post("/api/v1/quote-cart/items", json={"service_id": services["quote"], "form": {"rooms": 2}, "quantity": 1},
+                headers=anna)
+    quote = client.post("/api/v1/quote-cart/request", json={}, headers=anna).json()
+    desk = shop.staff()
+    valid_until = (date.today() + timedelta(days=30)).isoformat()
+    client.post(f"/api/v1/staff/quotes/{quote['number']}/price", headers=desk,
+                json={"lines": [{"line_id": quote["lines"][0]["id"], "unit_price": "1200.00"}],
+                      "valid_until": valid_until})
+    cart = client.post(f"/api/v1/quotes/{quote['number']}/accept", headers=anna).json()["cart"]
+    [line] = cart["lines"]
+
+    changed = client.patch(f"/api/v1/carts/{cart['id']}/items/{line['id']}", json={"quantity": 500}, headers=anna)
+    assert changed.status_code == 409, changed.text
+    assert line["quoted"] is True  # a frontend greys out the quantity field
+    assert changed.headers["Content-Type"].startswith("application/problem+json")
+    assert changed.json()["type"].endswith("/quoted-quantity-fixed") and "quantity" in changed.json()["errors"]
+    order = shop.checkout(anna, cart["id"])
+    assert order.status_code == 201, order.text
+    assert [l["quantity"] for l in order.json()["lines"]] == [1] and order.json()["total"]["amount"] == "1464.00"
+
+    # Other lines of that cart are the customer's to change as usual.
+    other = shop.new_cart(anna)
+    added = shop.add(anna, other["id"], "SAW-01")
+    assert added["cart"]["lines"][0]["quoted"] is False
+    assert client.patch(f"/api/v1/carts/{other['id']}/items/{added['line_id']}", json={"quantity": 3},
+                        headers=anna).status_code == 200

@@ -43,6 +43,7 @@ cart_lines = Table(
     Column("catalog_price", MONEY, nullable=True),
     Column("price_seen_at", UtcDateTime, nullable=True),
     Column("unavailable", Boolean, nullable=False, default=False),
+    Column("quoted", Boolean, nullable=False, default=False),
     Index("ix_cart_lines_cart", "cart_id"),
     Index("ix_cart_lines_reference", "reference"),
 )

@@ -52,6 +52,11 @@ class IllegalTransition(Conflict):
     title = "The order cannot move to that status from its current one."
 
 
+class QuotedQuantityFixed(Conflict):
+    problem = "quoted-quantity-fixed"
+    title = "This line was priced by a quote for its quantity."
+
+
 class BuyingNotAllowed(Forbidden):
     problem = "buying-not-allowed"
     title = "Your role in the company may view but not order."

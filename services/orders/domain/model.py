@@ -9,7 +9,7 @@ from services.chassis.domain import RecordsEvents
 from services.orders.domain import pricing
 from services.orders.domain.payments import PROVIDERS
 from services.orders.domain.errors import (CartPurchased, CurrencyMismatch, EmptyCart, IllegalTransition,
-                                           LineNotFound, LinesUnavailable, PricesChanged)
+                                           LineNotFound, LinesUnavailable, PricesChanged, QuotedQuantityFixed)
 
 MAX_QUANTITY = 9999
 
@@ -32,6 +32,8 @@ class CartLine:
         # order (a retried one after a newer one), and older news must not undo newer news.
         self.price_seen_at: datetime | None = None
         self.unavailable = False
+        # Priced by an accepted quote: the price holds for the quantity quoted, no other (REVIEW R20).
+        self.quoted = False
 
     @property
     def stale(self) -> bool:
@@ -107,6 +109,11 @@ class Cart(RecordsEvents):
     def set_quantity(self, line_id: str, quantity: int, now: datetime) -> CartLine:
         self.ensure_editable()
         line = self.line(line_id)
+        if line.quoted and quantity != line.quantity:
+            # A quote prices work for the quantity asked (set-up, volume): more or fewer pieces
+            # need a new quote. Removing the line stays possible: the customer buys less, not cheaper.
+            raise QuotedQuantityFixed("Ask for a new quote to change the quantity.",
+                                      fields={"quantity": [f"Quoted for {line.quantity}."]})
         line.quantity, self.updated_at = quantity, now
         return line
 

@@ -102,8 +102,10 @@ class Quote(RecordsEvents):
         self._expect("priced")
         cart = Cart(self.owner_id, self.company_id, f"Quote {self.number}", self.staff_note or "", now)
         for line in self.lines:
-            cart.add(CartLine("service", line.service_id, line.name, line.quantity, line.unit_price, line.currency,
-                              line.vat_rate, line.form), now)
+            quoted = CartLine("service", line.service_id, line.name, line.quantity, line.unit_price, line.currency,
+                              line.vat_rate, line.form)
+            quoted.quoted = True
+            cart.add(quoted, now)
         cart.quote_id = self.id
         self.status, self.cart_id = "accepted", cart.id
         return cart
