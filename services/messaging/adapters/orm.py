@@ -36,7 +36,9 @@ notifications = Table(
     Column("source_event_id", String(36), nullable=False),
     Column("created_at", UtcDateTime, nullable=False),
     Column("link_id", String(36), nullable=True),  # accounts' id of the single-use link the message carries
+    Column("order_number", String(40), nullable=True),  # the order a mail waits for (waiting_for_order)
     Index("ix_notifications_status", "status", "created_at"),
+    Index("ix_notifications_order_number", "order_number"),
     Index("ix_notifications_customer", "customer_id"),
 )
 

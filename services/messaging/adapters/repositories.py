@@ -6,7 +6,7 @@ from datetime import datetime
 from sqlalchemy import func, insert, or_, select
 
 from services.messaging.adapters.orm import erased_customers
-from services.messaging.domain.model import PENDING, Notification
+from services.messaging.domain.model import PENDING, WAITING_FOR_ORDER, Notification
 
 
 class Notifications:
@@ -27,6 +27,15 @@ class Notifications:
 
     def of_customer(self, customer_id: str) -> list[Notification]:
         query = select(Notification).where(Notification.customer_id == customer_id)
+        if self._postgresql:
+            query = query.with_for_update()
+        return list(self.session.scalars(query))
+
+    def waiting_for(self, order_number: str) -> list[Notification]:
+        """The mails that overtook this order, oldest first (WAITING_FOR_ORDER)."""
+        query = (select(Notification)
+                 .where(Notification.order_number == order_number, Notification.status == WAITING_FOR_ORDER)
+                 .order_by(Notification.created_at, Notification.id))
         if self._postgresql:
             query = query.with_for_update()
         return list(self.session.scalars(query))

@@ -13,6 +13,11 @@ one before stops working), so a retried message carries a working link.
 
 States: pending -> sent | failed; pending -> cancelled when the customer is
 erased before delivery, or when accounts no longer issues the link it carries.
+A later mail of an order whose order_placed has not been handled yet (events
+travel on different queues; after an outage they drain in any order) has no
+address yet: waiting_for_order -> pending once the order is known, right
+after its confirmation; -> cancelled if the order has no address or the
+customer is erased.
 
 Two kinds of failed try. A refusal of this one message (a rejected address,
 a rejected text) counts toward ``MAX_REFUSALS``, after which the message is
@@ -32,6 +37,7 @@ from typing import Callable
 from services.messaging.domain.templates import Rendered, render
 
 PENDING, SENT, FAILED, CANCELLED = "pending", "sent", "failed", "cancelled"
+WAITING_FOR_ORDER = "waiting_for_order"
 EMAIL, SMS = "email", "sms"
 
 # After this many refusals of the message itself it is given up and shows as failed.
@@ -68,6 +74,7 @@ class Notification:
     def __init__(self, *, kind: str, channel: str, recipient: str, message: Rendered, source_event_id: str,
                  created_at: datetime, customer_id: str | None = None, link_id: str | None = None):
         self.id = str(uuid.uuid4())
+        self.order_number: str | None = None  # set while it waits for its order (WAITING_FOR_ORDER)
         self.customer_id = customer_id
         self.link_id = link_id  # accounts' id of the link the message carries (LINK_KINDS)
         self.kind = kind
@@ -168,6 +175,28 @@ class Notification:
         self.locked_until = None
         self.last_error = "not sent: its link was used, has expired or was replaced by a newer one"
 
+    # -- a mail that overtook its order ------------------------------------------
+    def wait_for_order(self, order_number: str, occurred_at: datetime) -> None:
+        """Keep it unsent until the order's address is known (``address_to``). Until then
+        ``created_at`` holds when its event happened: waiting mails are released in that order."""
+        self.order_number = order_number
+        self.recipient = ""
+        self.status = WAITING_FOR_ORDER
+        self.created_at = self.next_attempt_at = occurred_at
+
+    def address_to(self, recipient: str | None, now: datetime) -> None:
+        """The order is known now: send to its address from ``now`` on (its queue position too,
+        so that it follows the confirmation), or cancel it when the order has no address."""
+        if self.status != WAITING_FOR_ORDER:
+            return
+        if not recipient:
+            self.status = CANCELLED
+            self.last_error = "not sent: the order has no e-mail address"
+            return
+        self.recipient = recipient
+        self.status = PENDING
+        self.created_at = self.next_attempt_at = now
+
     # -- privacy ---------------------------------------------------------------
     def erase(self) -> None:
         """Remove the personal data; the row stays, so that counts and states stay true."""
@@ -175,7 +204,7 @@ class Notification:
         self.subject = ""
         self.body = ""
         self.last_error = None  # an SMTP error can quote the address
-        if self.status == PENDING:
+        if self.status in (PENDING, WAITING_FOR_ORDER):
             self.status = CANCELLED
             self.locked_until = None
 

@@ -4,48 +4,56 @@ Only order_placed carries the customer's address (and no event carries a
 language yet): messaging keeps the address of each order it has seen
 (``known_orders``) and the language of each customer it knows
 (``customer_languages``), and uses them for the later events of the order.
-Events travel on different queues, so a status change can overtake its
-order's order_placed: it is re-queued (with the consumer's pause) until the
-order is known, for at most ``ORDER_WAIT``; an order that never arrives by
-then (a lost event) gets no mail rather than blocking the queue for ever.
+Events travel on different queues, so a status change or a payment can
+overtake its order's order_placed, by any time after an outage. Its mail is
+rendered and stored waiting for the order (``WAITING_FOR_ORDER``, no address
+yet); handling order_placed addresses the waiting mails right after the
+confirmation, in the order their events came, so the customer reads them in
+order. Nothing is dropped for being late (REVIEW R7).
 """
 from __future__ import annotations
 
-import logging
 from datetime import timedelta
 
 from services.chassis.domain import Clock
 from services.messaging.adapters.contacts import Contacts
+from services.messaging.adapters.repositories import Notifications
 from services.messaging.domain import notices
 from services.messaging.domain.model import Notification
 from services.messaging.usecases.common import add_notification
 
-log = logging.getLogger(__name__)
-
-ORDER_WAIT = timedelta(minutes=10)
-
-
-class OrderNotKnownYet(Exception):
-    """A later event of an order whose order_placed has not been handled yet: try again shortly."""
+# Rendered for a mail that waits for its order; Notification.wait_for_order clears it.
+_ADDRESS_NOT_KNOWN_YET = "waiting-for-order.invalid"
 
 
 def queue_order_confirmation(uow, event: dict, settings, clock: Clock) -> Notification | None:
     contacts, now = Contacts(uow.session), clock()
+    first_time = contacts.order(event["order_number"]) is None
     contacts.remember_order(event["order_number"], event["customer_id"], event.get("email"), now)
     language = event.get("language") or contacts.language(event["customer_id"])
-    return _queue(uow, notices.order_confirmation(event, language, settings.public_base_url, now))
+    confirmation = add_notification(uow.session, notices.order_confirmation(event, language,
+                                                                            settings.public_base_url, now))
+    if first_time:
+        order = contacts.order(event["order_number"])
+        # Microseconds after the confirmation: the sender takes mails in created_at order.
+        for position, waiting in enumerate(Notifications(uow.session).waiting_for(event["order_number"]), 1):
+            waiting.address_to(order.email, now + timedelta(microseconds=position))
+    uow.commit()
+    return confirmation
 
 
 def queue_order_status(uow, event: dict, settings, clock: Clock) -> Notification | None:
     if event["status"] not in notices.STATUS_TEMPLATES:
         return _queue(uow, None)  # nothing the customer must hear: handled (the inbox row), no mail
-    email, language = _recipient(uow, event, clock)
-    return _queue(uow, notices.order_status(event, email, language, settings.public_base_url, clock()))
+    email, language, known = _recipient(uow, event)
+    notification = notices.order_status(event, email, language, settings.public_base_url, clock())
+    return _queue(uow, notification, None if known else event)
 
 
 def queue_order_paid(uow, event: dict, settings, clock: Clock) -> Notification | None:
-    email, language = _recipient(uow, event, clock)
-    return _queue(uow, notices.order_paid(event, email, language, settings.public_base_url, clock()))
+    email, language, known = _recipient(uow, event)
+    notification = notices.order_paid(event, email, language, settings.public_base_url, clock())
+    return _queue(uow, notification, None if known else event)
 
 
 def queue_quote_received(uow, event: dict, settings, clock: Clock) -> Notification | None:
@@ -58,22 +66,22 @@ def queue_quote_ready(uow, event: dict, settings, clock: Clock) -> Notification 
     return _queue(uow, notices.quote_ready(event, language, settings.public_base_url, clock()))
 
 
-def _recipient(uow, event: dict, clock: Clock) -> tuple[str | None, str | None]:
+def _recipient(uow, event: dict) -> tuple[str | None, str | None, bool]:
+    """(address, language, whether the order is known): the event's address wins, then the order's."""
     contacts = Contacts(uow.session)
     language = event.get("language") or contacts.language(event["customer_id"])
     if event.get("email"):
-        return event["email"], language
+        return event["email"], language, True
     order = contacts.order(event["order_number"])
     if order is not None:
-        return order.email, language
-    if clock() - event["occurred_at"] < ORDER_WAIT:
-        raise OrderNotKnownYet(f"{event['order_number']} is not known yet; retrying")
-    log.warning("no order_placed seen for %s within %s: no mail for its later events",
-                event["order_number"], ORDER_WAIT)
-    return None, language
+        return order.email, language, True
+    return _ADDRESS_NOT_KNOWN_YET, language, False
 
 
-def _queue(uow, notification: Notification | None) -> Notification | None:
+def _queue(uow, notification: Notification | None, waits_for_order: dict | None = None) -> Notification | None:
+    """``waits_for_order``: the event, when its order is not known yet."""
+    if notification is not None and waits_for_order is not None:
+        notification.wait_for_order(waits_for_order["order_number"], waits_for_order["occurred_at"])
     add_notification(uow.session, notification)
     uow.commit()  # also when there is no mail: what was remembered, and the inbox row
     return notification
