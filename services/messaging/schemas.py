@@ -188,8 +188,12 @@ class Assignment(Schema):
         "description": "'me', a staff account id, or null to unassign."})
 
 
+# services/messaging/domain/model.py: the states of a notification.
+NOTIFICATION_STATUSES = ("pending", "waiting_for_order", "sent", "failed", "cancelled")
+
+
 class NotificationQuery(ThreadQuery):
-    status = fields.String(load_default=None, validate=validate.OneOf(("pending", "sent", "failed", "cancelled")))
+    status = fields.String(load_default=None, validate=validate.OneOf(NOTIFICATION_STATUSES))
     kind = fields.String(load_default=None, validate=validate.Length(min=1, max=50))
 
 

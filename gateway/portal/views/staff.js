@@ -198,7 +198,7 @@ export async function notifications({ params }) {
   const rows = result.items.map((n) => [date(n.created_at), n.kind, n.channel, n.recipient, n.subject, n.language, badge('notification', n.status),
     String(n.attempts), n.last_error || '']);
   return h('div', {}, h('h1', {}, t('staff.notifications')),
-    filters('/staff/notifications', status, ['pending', 'sent', 'failed', 'cancelled'], 'notification'),
+    filters('/staff/notifications', status, ['pending', 'waiting_for_order', 'sent', 'failed', 'cancelled'], 'notification'),
     rows.length ? table([t('staff.when'), t('staff.kind'), t('staff.channel'), t('staff.recipient'), t('messages.subject'), t('field.language'), t('col.status'), t('staff.attempts'), t('staff.lastError')], rows) : empty(t('staff.noNotifications')),
     pager(result.page, result.pages, (p) => `#/staff/notifications${query({ status, page: p })}`));
 }
