@@ -161,7 +161,19 @@ def role_grants() -> dict[str, Grant]:
 
 
 # -- credentials -----------------------------------------------------------------
+# AMQP_URI may be kombu's failover form, one URI per cluster node separated by ';'
+# ("amqp://u:p@h:5701/;amqp://u:p@h:5702/"): kombu connects to the first that answers and to
+# the next when its node dies. Every node has the same users and vhosts (they are the cluster's).
+def failover_uris(amqp_uri: str) -> list[str]:
+    """Each node's URI of a (possibly failover) AMQP_URI, in its order."""
+    return [part.strip() for part in amqp_uri.split(";") if part.strip()]
+
+
 def uri_with_credentials(amqp_uri: str, user: str, password: str) -> str:
+    return ";".join(_one_with_credentials(uri, user, password) for uri in failover_uris(amqp_uri))
+
+
+def _one_with_credentials(amqp_uri: str, user: str, password: str) -> str:
     parts = urlsplit(amqp_uri)
     host = parts.hostname or "127.0.0.1"
     netloc = f"{quote(user, safe='')}:{quote(password, safe='')}@{host}" + (f":{parts.port}" if parts.port else "")
@@ -169,12 +181,12 @@ def uri_with_credentials(amqp_uri: str, user: str, password: str) -> str:
 
 
 def credentials_of(amqp_uri: str) -> tuple[str, str]:
-    parts = urlsplit(amqp_uri)
+    parts = urlsplit(failover_uris(amqp_uri)[0])
     return unquote(parts.username or "guest"), unquote(parts.password or "guest")
 
 
 def vhost_of(amqp_uri: str) -> str:
-    path = urlsplit(amqp_uri).path
+    path = urlsplit(failover_uris(amqp_uri)[0]).path
     return unquote(path[1:]) if len(path) > 1 else "/"
 
 
@@ -209,6 +221,15 @@ class BrokerAdmin:
         for exchange, (write, read) in sorted(grant.topics.items()):
             self._put(f"topic-permissions/{vhost_q}/{user_q}", {"exchange": exchange, "write": write, "read": read})
 
+    def set_policy(self, vhost: str, name: str, body: dict) -> None:
+        """A queue policy (services/chassis/policies.py): the operator's user needs the policymaker tag."""
+        self._put(f"policies/{quote(vhost, safe='')}/{quote(name, safe='')}", body)
+
+    def broker_version(self) -> str:
+        response = requests.get(f"{self.api}/overview", auth=self.auth, timeout=self.timeout)
+        response.raise_for_status()
+        return str(response.json().get("rabbitmq_version", ""))
+
     def delete_user(self, user: str) -> None:
         requests.delete(f"{self.api}/users/{quote(user, safe='')}", auth=self.auth, timeout=self.timeout)
 
@@ -216,7 +237,7 @@ class BrokerAdmin:
 def management_url_for(amqp_uri: str, configured: str = "") -> str:
     if configured:
         return configured
-    return f"http://{urlsplit(amqp_uri).hostname or '127.0.0.1'}:15672"
+    return f"http://{urlsplit(failover_uris(amqp_uri)[0]).hostname or '127.0.0.1'}:15672"
 
 
 # -- provisioning ----------------------------------------------------------------

@@ -199,9 +199,14 @@ def cmd_declare_queues(args) -> int:
     from services.chassis.config import SERVICES
     from services.chassis.queues import declare_queues
 
+    from services.chassis.policies import apply_policies
+
     settings = _settings()
     declared = declare_queues(settings.amqp_uri, [import_service(name) for name in SERVICES],
-                              retry_delays=settings.event_retry_delays)
+                              retry_delays=settings.event_retry_delays, queue_type=settings.queue_type)
+    # Delivery limits and dead-lettering: policies, the same on RabbitMQ 3.10 and 4.x.
+    declared += [f"policy {name}" for name in apply_policies(settings.amqp_uri, SERVICES,
+                                                             settings.rabbitmq_management_url)]
     if not getattr(args, "quiet", False):
         print("\n".join(f"declared {name}" for name in declared))
     return 0

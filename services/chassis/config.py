@@ -61,6 +61,15 @@ class Settings:
     client_timeout: float = 30.0
     keepalive_timeout: float = 75.0
     max_connections: int = 1000
+    # Processes of every service that `sportello run` starts (`make run-cluster`: 2); the gateway
+    # stays one. Containers scale with their orchestrator's replicas instead.
+    instances: int = 1
+    # The type of every durable queue Sportello declares: "classic" (one node) or "quorum" (a
+    # cluster: replicated, with a delivery limit and dead-lettering set by policy, docs/reliability.md).
+    queue_type: str = "classic"
+    # Seconds a publish (connect, send, the broker's confirm) may take in the outbox relay and the
+    # retry path before it counts as failed and is tried again: a black-holed socket never answers.
+    publish_confirm_timeout: float = 10.0
     database_urls: dict[str, str] = field(default_factory=dict)
     # The broker's management API, for the operator's commands that create users (`sportello broker`,
     # `sportello run`); empty: http://<AMQP_URI's host>:15672.
@@ -134,6 +143,15 @@ def environment_name(value: str) -> str:
     return value
 
 
+QUEUE_TYPES = ("classic", "quorum")
+
+
+def queue_type_name(value: str) -> str:
+    if value not in QUEUE_TYPES:
+        raise ValueError(f"SPORTELLO_QUEUE_TYPE must be one of {', '.join(QUEUE_TYPES)}, not {value!r}")
+    return value
+
+
 def at_least(name: str, value: str, minimum: float, kind=float):
     """A number setting, checked now so that a typo stops the start with the setting's name."""
     try:
@@ -181,6 +199,10 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         client_timeout=at_least("SPORTELLO_CLIENT_TIMEOUT", get("SPORTELLO_CLIENT_TIMEOUT", "30"), 0.1),
         keepalive_timeout=at_least("SPORTELLO_KEEPALIVE_TIMEOUT", get("SPORTELLO_KEEPALIVE_TIMEOUT", "75"), 0.1),
         max_connections=at_least("SPORTELLO_MAX_CONNECTIONS", get("SPORTELLO_MAX_CONNECTIONS", "1000"), 10, int),
+        instances=at_least("SPORTELLO_INSTANCES", get("SPORTELLO_INSTANCES", "1"), 1, int),
+        queue_type=queue_type_name(get("SPORTELLO_QUEUE_TYPE", "classic").lower()),
+        publish_confirm_timeout=at_least("SPORTELLO_PUBLISH_CONFIRM_TIMEOUT",
+                                         get("SPORTELLO_PUBLISH_CONFIRM_TIMEOUT", "10"), 0.1),
         database_urls=database_urls,
         rabbitmq_management_url=get("RABBITMQ_MANAGEMENT_URL", ""),
         mail_transport=get("MAIL_TRANSPORT", "smtp" if get("SMTP_HOST", "") else "file"),
@@ -265,6 +287,8 @@ def nameko_config(settings: Settings) -> dict:
         DECLARE_EVENT_EXCHANGES: False,
         "DATABASE_URLS": dict(settings.database_urls),
         "RPC_TIMEOUT": settings.rpc_timeout,
+        "QUEUE_TYPE": settings.queue_type,
+        "PUBLISH_CONFIRM_TIMEOUT": settings.publish_confirm_timeout,
         "EVENT_RETRY_DELAYS": list(settings.event_retry_delays),
         "HEALTH_TIMEOUT": settings.health_timeout,
         "MAX_BODY_BYTES": settings.max_body_bytes,

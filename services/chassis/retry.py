@@ -32,11 +32,11 @@ from datetime import datetime, timezone
 import eventlet
 from kombu import Exchange, Queue
 from marshmallow import ValidationError
-from nameko.amqp.publish import get_producer
 from nameko.events import EventHandler
 
 from services.chassis import settle
-from services.chassis.config import declares_topology
+from services.chassis.config import QUEUE_TYPES, declares_topology
+from services.chassis.publishing import DEFAULT_CONFIRM_TIMEOUT, ConfirmedPublisher
 
 log = logging.getLogger(__name__)
 
@@ -47,13 +47,28 @@ DEAD_LETTER_HEADERS = ("x-sportello-queue", "x-sportello-error", "x-sportello-at
 REQUEUE_PAUSE_SECONDS = 1.0
 
 
-def retry_entities(service: str, delay_seconds: float) -> tuple[Exchange, Queue]:
+def queue_arguments(queue_type: str = "classic") -> dict:
+    """What every durable queue Sportello declares carries, wherever it is declared (the operator,
+    nameko at consumer start, the retry path): RabbitMQ refuses a redeclaration with other arguments
+    (PRECONDITION_FAILED). A classic queue carries none, as it always did, so existing ones stay
+    equivalent; delivery limits and dead-lettering are policies (:mod:`services.chassis.policies`)."""
+    if queue_type not in QUEUE_TYPES:
+        raise ValueError(f"queue type {queue_type!r}: one of {', '.join(QUEUE_TYPES)}")
+    return {"x-queue-type": "quorum"} if queue_type == "quorum" else {}
+
+
+def queue_type_of(config: dict) -> str:
+    return config.get("QUEUE_TYPE") or "classic"
+
+
+def retry_entities(service: str, delay_seconds: float, queue_type: str = "classic") -> tuple[Exchange, Queue]:
     milliseconds = int(delay_seconds * 1000)
     name = f"{service}.retry.{milliseconds}ms"
     exchange = Exchange(name, type="fanout", durable=True, auto_delete=False)
     queue = Queue(name, exchange=exchange, durable=True, auto_delete=False,
                   queue_arguments={"x-message-ttl": milliseconds,
-                                   "x-dead-letter-exchange": redelivery_exchange(service).name})
+                                   "x-dead-letter-exchange": redelivery_exchange(service).name,
+                                   **queue_arguments(queue_type)})
     return exchange, queue
 
 
@@ -62,20 +77,21 @@ def redelivery_exchange(service: str) -> Exchange:
     return Exchange(f"{service}.redeliver", type="direct", durable=True, auto_delete=False)
 
 
-def redelivery_binding(service: str, queue_name: str) -> Queue:
+def redelivery_binding(service: str, queue_name: str, queue_type: str = "classic") -> Queue:
     """The handler queue ``queue_name`` (declared as nameko does) bound to its service's redeliver exchange."""
     return Queue(queue_name, exchange=redelivery_exchange(service), routing_key=queue_name, durable=True,
-                 auto_delete=False, exclusive=False)
+                 auto_delete=False, exclusive=False, queue_arguments=queue_arguments(queue_type))
 
 
-def dead_letter_entities(service: str) -> tuple[Exchange, Queue]:
+def dead_letter_entities(service: str, queue_type: str = "classic") -> tuple[Exchange, Queue]:
     name = f"{service}.dead-letters"
     exchange = Exchange(name, type="fanout", durable=True, auto_delete=False)
-    return exchange, Queue(name, exchange=exchange, durable=True, auto_delete=False)
+    return exchange, Queue(name, exchange=exchange, durable=True, auto_delete=False,
+                           queue_arguments=queue_arguments(queue_type))
 
 
-def dead_letter_queue(service: str) -> Queue:
-    return dead_letter_entities(service)[1]
+def dead_letter_queue(service: str, queue_type: str = "classic") -> Queue:
+    return dead_letter_entities(service, queue_type)[1]
 
 
 def handler_queue_name(source: str, event_type: str, service: str, method: str) -> str:
@@ -89,6 +105,22 @@ class ReliableEventHandler(EventHandler):
         kwargs.setdefault("reliable_delivery", True)
         kwargs["requeue_on_error"] = True  # only used when rerouting itself fails
         super().__init__(source_service, event_type, **kwargs)
+
+    def setup(self):
+        super().setup()
+        self.queue_type = queue_type_of(self.container.config)
+        # The queue nameko declares at consumer start, with the arguments the operator declared it with.
+        if not (self.queue.exclusive or self.queue.auto_delete):
+            self.queue = Queue(self.queue.name, exchange=self.queue.exchange, routing_key=self.queue.routing_key,
+                               durable=True, auto_delete=False, exclusive=False,
+                               queue_arguments=queue_arguments(self.queue_type))
+        self.publisher = ConfirmedPublisher(
+            self.container.config["AMQP_URI"],
+            float(self.container.config.get("PUBLISH_CONFIRM_TIMEOUT", DEFAULT_CONFIRM_TIMEOUT)))
+
+    def stop(self):
+        super().stop()
+        self.publisher.close()
 
     @property
     def retry_delays(self) -> tuple:
@@ -120,25 +152,22 @@ class ReliableEventHandler(EventHandler):
                 "x-sportello-failed-at": datetime.now(timezone.utc).isoformat(),
                 "x-sportello-dead-letter-id": uuid.uuid4().hex,
             })
-            exchange, queue = dead_letter_entities(self.container.service_name)
+            exchange, queue = dead_letter_entities(self.container.service_name, self.queue_type)
             self._publish(message, headers, exchange=exchange, routing_key=queue.name, declare=[exchange, queue])
             log.error("%s: dead-lettered after %d attempt(s): %s", self.queue.name, attempt, error)
             return
         service = self.container.service_name
-        exchange, queue = retry_entities(service, delays[attempt - 1])
+        exchange, queue = retry_entities(service, delays[attempt - 1], self.queue_type)
         headers[ATTEMPT_HEADER] = attempt
         self._publish(message, headers, exchange=exchange, routing_key=self.queue.name,
                       declare=[exchange, queue, redelivery_exchange(service),
-                               redelivery_binding(service, self.queue.name)])
+                               redelivery_binding(service, self.queue.name, self.queue_type)])
         log.warning("%s: attempt %d failed (%s); retrying in %ss", self.queue.name, attempt, error, delays[attempt - 1])
 
     def _publish(self, message, headers: dict, exchange, routing_key: str, declare: list) -> None:
+        """Confirmed, and bounded (PUBLISH_CONFIRM_TIMEOUT): past it the original is requeued after a pause."""
         if not declares_topology(self.container.config):
             declare = []
-        with get_producer(self.container.config["AMQP_URI"], True) as producer:
-            producer.publish(
-                message.body, exchange=exchange, routing_key=routing_key, headers=headers,
-                content_type=message.content_type, content_encoding=message.content_encoding,
-                delivery_mode=2, declare=declare, retry=True,
-                retry_policy={"max_retries": 3, "interval_start": 0.2, "interval_step": 0.5, "interval_max": 2},
-            )
+        self.publisher.publish(
+            message.body, exchange=exchange, routing_key=routing_key, headers=headers,
+            content_type=message.content_type, content_encoding=message.content_encoding, declare=declare)

@@ -53,6 +53,7 @@ from nameko.rpc import RpcProxy
 from services.chassis import settle
 from services.chassis.config import declares_topology
 from services.chassis.errors import DomainError, Invalid, ServiceTimeout, ServiceUnavailable
+from services.chassis.retry import queue_arguments, queue_type_of
 
 log = logging.getLogger(__name__)
 
@@ -77,14 +78,14 @@ class ReplyResponder(Responder):
     publisher_cls = ReplyPublisher
 
 
-def _bound_like(queue: Queue, config: dict, routing_key: str | None = None) -> Queue:
-    """``queue`` again, bound with ``routing_key``; its exchange left undeclared where the operator
-    declared it (a service's broker user may not configure ``nameko-rpc``)."""
+def _bound_like(queue: Queue, config: dict, routing_key: str | None = None, arguments: dict | None = None) -> Queue:
+    """``queue`` again, bound with ``routing_key`` and with ``arguments`` added; its exchange left
+    undeclared where the operator declared it (a service's broker user may not configure ``nameko-rpc``)."""
     exchange = queue.exchange
     if not declares_topology(config):
         exchange = Exchange(exchange.name, type=exchange.type, durable=exchange.durable, no_declare=True)
     return Queue(queue.name, exchange=exchange, routing_key=routing_key or queue.routing_key, durable=queue.durable,
-                 queue_arguments=queue.queue_arguments)
+                 queue_arguments={**(queue.queue_arguments or {}), **(arguments or {})})
 
 
 class RoleReplyListener(ReplyListener):
@@ -95,7 +96,9 @@ class RoleReplyListener(ReplyListener):
     def setup(self):
         super().setup()
         self.routing_key = f"{self.container.service_name}.reply.{self.routing_key}"
-        self.queue = _bound_like(self.queue, self.container.config, self.routing_key)
+        # One process's replies, expiring with it: classic even where the broker's default type is quorum.
+        classic = {"x-queue-type": "classic"} if queue_type_of(self.container.config) == "quorum" else {}
+        self.queue = _bound_like(self.queue, self.container.config, self.routing_key, classic)
 
 
 class TransientRpcConsumer(RpcConsumer):
@@ -103,7 +106,9 @@ class TransientRpcConsumer(RpcConsumer):
 
     def setup(self):
         super().setup()
-        self.queue = _bound_like(self.queue, self.container.config)
+        # rpc-<service> is durable and shared by the service's instances: SPORTELLO_QUEUE_TYPE's type.
+        self.queue = _bound_like(self.queue, self.container.config,
+                                 arguments=queue_arguments(queue_type_of(self.container.config)))
 
     def handle_result(self, message, result, exc_info):
         config = self.container.config

@@ -1,6 +1,7 @@
 """The test harness: real RabbitMQ (a vhost per test), real databases, services in-process."""
 from __future__ import annotations
 
+import os
 import time
 from dataclasses import dataclass, field
 
@@ -36,7 +37,9 @@ def databases(tmp_path):
 @pytest.fixture
 def config(vhost, databases, tmp_path):
     """The nameko config a test's services run with; tests may change it before starting them."""
-    settings = load_settings({"SPORTELLO_VAR_DIR": str(tmp_path / "var")})
+    # SPORTELLO_QUEUE_TYPE=quorum in the environment runs the whole harness on quorum queues.
+    settings = load_settings({"SPORTELLO_VAR_DIR": str(tmp_path / "var"),
+                              "SPORTELLO_QUEUE_TYPE": os.environ.get("SPORTELLO_QUEUE_TYPE", "")})
     config = nameko_config(settings)
     # The test's own config is the operator's: tests publish and inspect with it, and test-only
     # services they start declare what they need. System.start gives each role its own user.
@@ -68,7 +71,8 @@ class System:
             if name != "gateway":
                 upgrade(name, self.config["DATABASE_URLS"][name])
         declare_queues(self.config["AMQP_URI"], [import_service(name) for name in SERVICES],
-                       retry_delays=self.config.get("EVENT_RETRY_DELAYS", DEFAULT_RETRY_DELAYS))
+                       retry_delays=self.config.get("EVENT_RETRY_DELAYS", DEFAULT_RETRY_DELAYS),
+                       queue_type=self.config.get("QUEUE_TYPE", "classic"))
         runners = []
         for name in names:
             runner = ServiceRunner(self.role_config(name))
@@ -77,6 +81,12 @@ class System:
         for runner in runners:
             runner.start()
             self.runners.append(runner)
+
+    def start_replica(self, name: str) -> None:
+        """One more instance of a running service, as a second pod or process would be: its own
+        container, broker connections and database pool, consuming the same queues."""
+        assert any(runner.service_map.get(name) for runner in self.runners), f"{name} is not running"
+        self.start(name)
 
     def role_config(self, name: str) -> dict:
         if self.vhost is None:
