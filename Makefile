@@ -5,7 +5,7 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test test-postgresql security lint broker postgresql chromium asyncapi-schema bench bench-login bench-orders bench-catalog clean
+.PHONY: run run-cluster test-cluster test test-postgresql security lint broker postgresql chromium asyncapi-schema bench bench-login bench-orders bench-catalog clean
 
 $(BIN)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -26,6 +26,9 @@ asyncapi-schema: $(ASYNCAPI_SCHEMA)
 run: $(BIN)/.installed broker  ## start the whole system (Ctrl-C stops it)
 	$(BIN)/sportello run
 
+run-cluster: $(BIN)/.installed broker  ## the same on PostgreSQL, a three-node RabbitMQ cluster, two processes each (Ctrl-C stops it all)
+	deploy/local/run-cluster.sh $(RUN_ARGS)
+
 chromium:  ## Debian's chromium for the portal's browser tests (tests/portal; never a browser download)
 	deploy/local/ensure-chromium.sh
 
@@ -39,6 +42,9 @@ security: $(BIN)/.installed  ## bandit (medium/high findings fail) and pip-audit
 
 test-faults: $(BIN)/.installed broker  ## the fault-injection suite (own broker node, restarts and kills)
 	SPORTELLO_FAULTS=1 $(BIN)/pytest tests/faults --timeout 600 $(PYTEST_ARGS)
+
+test-cluster: $(BIN)/.installed broker  ## the cluster topology (run-cluster) started, a node killed, Ctrl-C (~3 min)
+	SPORTELLO_CLUSTER_TESTS=1 $(BIN)/pytest tests/cluster --timeout 900 $(PYTEST_ARGS)
 
 postgresql:
 	deploy/local/ensure-postgresql.sh

@@ -3,25 +3,29 @@ from __future__ import annotations
 import time
 
 import eventlet
+from gateway.broker_nodes import broker_summary
 from gateway.http import route
 from gateway.openapi import build_spec
 from gateway.schemas.common import Health
 from services.chassis.config import SERVICES
 from services.chassis.errors import DomainError, NotFound
-from services.chassis.rpc import call
+from services.chassis.rpc import LIVENESS, call
 
 
 class HealthRoutes:
-    @route("GET", "/health", response=Health, summary="Each service's status (bounded ping)", tags=("operations",),
-           problem_statuses=(503,))
+    @route("GET", "/health", response=Health, tags=("operations",), problem_statuses=(503,),
+           summary="Each service's status (bounded ping) and instances, and the broker nodes")
     def health(self, request):
         timeout = self.config.get("HEALTH_TIMEOUT", 2.0)
+        broker = eventlet.spawn(broker_summary, self.config["AMQP_URI"], timeout)
         pile = eventlet.GreenPile(len(SERVICES))
         for name in SERVICES:
             pile.spawn(self._ping, name, timeout)
         states = dict(zip(SERVICES, pile))
         healthy = all(s["status"] == "up" for s in states.values())
-        return (200 if healthy else 503), {"status": "ok" if healthy else "degraded", "services": states}
+        # The services decide the status: a cluster that lost one node still serves.
+        return (200 if healthy else 503), {"status": "ok" if healthy else "degraded", "services": states,
+                                           "broker": broker.wait()}
 
     def _ping(self, name: str, timeout: float) -> dict:
         started = time.perf_counter()
@@ -31,7 +35,12 @@ class HealthRoutes:
             return {"status": "down", "latency_ms": None, "error": exc.problem}
         except Exception as exc:  # a broken service must show as down, not break /health
             return {"status": "down", "latency_ms": None, "error": type(exc).__name__}
-        return {"status": "up", "latency_ms": round((time.perf_counter() - started) * 1000, 1)}
+        return {"status": "up", "latency_ms": round((time.perf_counter() - started) * 1000, 1),
+                "instances": self._instances(name)}
+
+    def _instances(self, name: str) -> int | None:
+        """The processes consuming ``rpc-<name>``, as the broker counts them (None: it could not tell)."""
+        return LIVENESS.consumers(self.config["AMQP_URI"], name)
 
     @route("GET", "/health/live", summary="The gateway process answers (no downstream call)", tags=("operations",))
     def live(self, request):

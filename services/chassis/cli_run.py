@@ -24,25 +24,50 @@ import time
 from services.chassis.cli import _settings, cmd_declare_queues, cmd_migrate, fetch_health, refused_in_production
 
 
-class Launcher:
-    """Starts every service and the gateway as child processes and stops them together."""
+def rotated(amqp_uri: str, by: int) -> str:
+    """A failover AMQP_URI starting at another node: the processes spread their connections over the
+    cluster instead of all using the first node (and all failing over at once when it dies)."""
+    from services.chassis.broker_identities import failover_uris
 
-    def __init__(self, settings, startup_timeout: float, role_uris: dict[str, str] | None = None):
+    uris = failover_uris(amqp_uri)
+    by %= len(uris)
+    return ";".join(uris[by:] + uris[:by])
+
+
+class Launcher:
+    """Starts every service (``instances`` processes each) and the gateway as child processes and
+    stops them together."""
+
+    def __init__(self, settings, startup_timeout: float, role_uris: dict[str, str] | None = None,
+                 instances: int = 1):
         self.settings = settings
         self.startup_timeout = startup_timeout
         # Each child connects to the broker as its own user (services/chassis/broker_identities.py).
         self.role_uris = role_uris or {}
+        self.instances = instances
         self.children: dict[str, subprocess.Popen] = {}
         self.stopping = False
 
-    def start(self) -> None:
+    def processes(self):
+        """(label, role, its environment) of every child: ``orders`` alone, or ``orders-1``, ``orders-2``..."""
         from services.chassis.config import SERVICES
 
+        started = 0
         for name in (*SERVICES, "gateway"):
-            env = os.environ.copy()
-            if name in self.role_uris:
-                env["AMQP_URI"] = self.role_uris[name]
-            self.children[name] = subprocess.Popen(
+            count = 1 if name == "gateway" else self.instances
+            for number in range(1, count + 1):
+                env = os.environ.copy()
+                if name in self.role_uris:
+                    env["AMQP_URI"] = rotated(self.role_uris[name], started)
+                label = name if count == 1 else f"{name}-{number}"
+                if count > 1:  # each process's own heartbeat file (services/chassis/probes.py)
+                    env["SPORTELLO_PROBE_DIR"] = str(self.settings.var_dir / "probe" / label)
+                started += 1
+                yield label, name, env
+
+    def start(self) -> None:
+        for label, name, env in self.processes():
+            self.children[label] = subprocess.Popen(
                 [sys.executable, "-m", "services.chassis.cli", "serve", name],
                 env=env,
                 preexec_fn=ignore_sigint,  # the launcher's SIGTERM is each child's one stop signal
@@ -54,12 +79,18 @@ class Launcher:
         while time.monotonic() < deadline and not self.stopping:
             self.check_children()
             status, body = fetch_health(self.settings.gateway_url, timeout=3)
-            if status == 200:
+            if status == 200 and self.all_instances_up(body):
                 return True
             time.sleep(0.5)
         down = [n for n, s in body.get("services", {}).items() if s.get("status") != "up"]
         print(f"sportello: not healthy after {self.startup_timeout:g}s; down: {down or 'gateway'}", file=sys.stderr)
         return False
+
+    def all_instances_up(self, health: dict) -> bool:
+        """Every service answers with all its processes consuming (``instances`` in /health)."""
+        if self.instances == 1:
+            return True
+        return all((state.get("instances") or 0) >= self.instances for state in health.get("services", {}).values())
 
     def check_children(self) -> None:
         for name, child in self.children.items():
@@ -98,7 +129,7 @@ def cmd_run(args) -> int:
 
     # AMQP_URI is the operator's here; every child gets its own user, made (or updated) now.
     role_uris = provision_roles(settings.amqp_uri, settings.rabbitmq_management_url, os.environ, settings.var_dir)
-    launcher = Launcher(settings, args.startup_timeout, role_uris)
+    launcher = Launcher(settings, args.startup_timeout, role_uris, instances=settings.instances)
 
     def on_signal(signum, frame):
         launcher.stopping = True

@@ -25,8 +25,9 @@ def is_production(settings: Settings) -> bool:
 
 
 def _broker_user(uri: str) -> str:
-    # kombu logs in as guest when the URI names no user.
-    return urlsplit(uri).username or "guest"
+    # kombu logs in as guest when the URI names no user; a failover URI (';'-separated) is as weak as its weakest node.
+    users = [urlsplit(part.strip()).username or "guest" for part in uri.split(";") if part.strip()] or ["guest"]
+    return "guest" if "guest" in users else users[0]
 
 
 def production_problems(settings: Settings, *, demo_data: bool = False) -> list[str]:

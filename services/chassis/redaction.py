@@ -18,11 +18,14 @@ _KEYED = re.compile(
     r"""(?P<quote>['"])(?P<value>.*?)(?<!\\)(?P=quote)""", re.IGNORECASE)
 _BEARER = re.compile(r"(?P<scheme>Bearer\s+)[A-Za-z0-9._~+/=-]+", re.IGNORECASE)
 _URL_TOKEN = re.compile(r"(?P<param>[?&;](?:token|code|key|secret)=)[^&\s'\"<>]+", re.IGNORECASE)
+# scheme://user:password@host -- every node of a failover AMQP_URI ("a;b;c"): nameko masks the first only.
+_URL_PASSWORD = re.compile(r"(?P<prefix>[a-z][a-z0-9+.-]*://[^:/@\s;]*:)[^@\s;/]+@", re.IGNORECASE)
 
 
 def redact(text: str) -> str:
     text = _KEYED.sub(lambda m: f"{m.group('key')}{m.group('quote')}{MASK}{m.group('quote')}", text)
     text = _BEARER.sub(lambda m: m.group("scheme") + MASK, text)
+    text = _URL_PASSWORD.sub(lambda m: m.group("prefix") + MASK + "@", text)
     return _URL_TOKEN.sub(lambda m: m.group("param") + MASK, text)
 
 
