@@ -30,11 +30,12 @@ from nameko.web.server import WsgiApp
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Request, Response
 
-from gateway import problems
+from gateway import idempotency, problems
 from gateway.auth import bearer_token
 from gateway.bodies import read_json
 from gateway.connections import GuardedWebServer
 from gateway.origins import Cors, TrustedProxies
+from services.chassis.idempotency import IDEMPOTENCY_CONTEXT_KEY
 
 REQUEST_ID_HEADER = "X-Request-ID"
 _VALID_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
@@ -188,9 +189,12 @@ class Route(HttpRequestHandler):
                  query: type[Schema] | None = None, response: type[Schema] | None = None,
                  many: bool = False, status: int = 200, summary: str = "", tags: tuple = (),
                  problem_statuses: tuple[int, ...] = (), auth: str | None = None,
-                 max_body_bytes: int | None = None, **kwargs):
+                 max_body_bytes: int | None = None, idempotent: bool | None = None, **kwargs):
         super().__init__(method, url, **kwargs)
         self.auth = auth
+        # Accepts an Idempotency-Key (gateway/idempotency.py): every unsafe method unless told otherwise.
+        self.idempotent = (any(m.strip() in idempotency.UNSAFE_METHODS for m in method.split(","))
+                           if idempotent is None else idempotent)
         self.max_body_bytes = max_body_bytes
         self.body_schema = body
         self.query_schema = query
@@ -212,6 +216,7 @@ class Route(HttpRequestHandler):
         if self.body_schema is not None:
             body = read_json(request)  # 400, 408, 413 or 415 problems
             reject_unstorable_text(body)
+            request.environ[idempotency.JSON_BODY] = body
             kwargs["body"] = self._loader("body_schema").load(body)
         return (request,), kwargs
 
@@ -230,8 +235,12 @@ class Route(HttpRequestHandler):
         try:
             if self.auth is not None:
                 bearer_token(request)  # no token, no reading of the body: anonymous callers get a 401 first
+            key = idempotency.key_of(request) if self.idempotent else None  # a bad key: 422, body unread
             context_data = self.server.context_data_from_headers(request)
             args, kwargs = self.get_entrypoint_parameters(request)
+            if key is not None:
+                context_data[IDEMPOTENCY_CONTEXT_KEY] = idempotency.keyed_request(
+                    key, self.container.config["IDENTITY_SECRET"], request, self, dict(request.path_values))
             self.check_signature(args, kwargs)
             event = Event()
             self.container.spawn_worker(self, args, kwargs, context_data=context_data,

@@ -15,6 +15,13 @@ from gateway.schemas.common import Problem
 
 _PATH_PARAM = re.compile(r"<(?:[a-z_]+:)?([A-Za-z_][A-Za-z0-9_]*)>")
 ALWAYS_DOCUMENTED = (500, 503, 504)
+IDEMPOTENCY_KEY_PARAMETER = {
+    "in": "header", "name": "Idempotency-Key", "required": False,
+    "schema": {"type": "string", "minLength": 8, "maxLength": 100, "pattern": "^[!-~]+$"},
+    "description": "Makes a retry safe (docs/reliability.md, Retrying requests): the same key with the same "
+                   "request answers as the first time, without doing it again, for 24 hours; the same key "
+                   "with another request is a 422 idempotency-key-reused problem.",
+}
 
 
 def routes_of(service_cls) -> list[Route]:
@@ -48,6 +55,8 @@ def build_spec(service_cls, version: str = "1.0.0") -> dict:
         ]
         if route.query_schema is not None:
             parameters.append({"in": "query", "schema": route.query_schema})
+        if route.idempotent:
+            parameters.append(IDEMPOTENCY_KEY_PARAMETER)
         if parameters:
             operation["parameters"] = parameters
         if route.body_schema is not None:
@@ -65,7 +74,7 @@ def build_spec(service_cls, version: str = "1.0.0") -> dict:
             statuses |= {401, 403}
         if route.body_schema is not None:
             statuses |= {400, 413, 415, 422}
-        if route.query_schema is not None:
+        if route.query_schema is not None or route.idempotent:
             statuses.add(422)
         for status in sorted(statuses):
             operation["responses"][str(status)] = {

@@ -8,7 +8,8 @@ RESET_ACCEPTED = {"status": "accepted", "detail": "If the address is registered,
 
 class AuthRoutes:
     @route("POST", "/api/v1/auth/login", body=LoginRequest, response=schemas.LoginResult,
-           summary="Log in with e-mail or customer number", tags=("auth",), problem_statuses=(401, 429))
+           summary="Log in with e-mail or customer number", tags=("auth",), problem_statuses=(401, 429),
+           idempotent=False)  # its answer is a token: never stored for a replay
     def login(self, request, body):
         return call(self.accounts, "login", dict(body, client_address=request.remote_addr))
 

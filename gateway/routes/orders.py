@@ -1,7 +1,6 @@
 from werkzeug.wrappers import Response
 
 from gateway.http import route
-from services.chassis.errors import Invalid
 from services.chassis.rpc import call
 from services.orders import schemas
 
@@ -74,7 +73,8 @@ class CartRoutes:
         return call(self.orders, "refresh_prices", cart_id)
 
     @route("POST", "/api/v1/carts/<cart_id>/checkout/preview", auth="customer", response=schemas.CheckoutPreview,
-           summary="Totals as they would be charged, nothing placed", tags=("checkout",), problem_statuses=(404, 409))
+           summary="Totals as they would be charged, nothing placed", tags=("checkout",), problem_statuses=(404, 409),
+           idempotent=False)  # today's totals, every time: nothing to replay
     def preview_checkout(self, request, cart_id):
         return call(self.orders, "preview_checkout", cart_id)
 
@@ -82,11 +82,6 @@ class CartRoutes:
            status=201, summary="Place the order (send an Idempotency-Key header to make retries safe)",
            tags=("checkout",), problem_statuses=(403, 404, 409))
     def checkout(self, request, cart_id, body):
-        key = request.headers.get("Idempotency-Key")
-        if key is not None:
-            if not 8 <= len(key) <= 100:
-                raise Invalid("Use 8 to 100 characters, e.g. a UUID.", fields={"Idempotency-Key": ["8 to 100 characters."]})
-            body["idempotency_key"] = key
         return call(self.orders, "checkout", cart_id, body)
 
 

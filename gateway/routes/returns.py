@@ -50,11 +50,6 @@ class ReturnRoutes:
            summary="Request a return (send an Idempotency-Key header to make retries safe)", tags=TAGS,
            problem_statuses=(403, 404))
     def create_rma(self, request, body):
-        key = request.headers.get("Idempotency-Key")
-        if key is not None:
-            if not 8 <= len(key) <= 100:
-                raise Invalid("Use 8 to 100 characters, e.g. a UUID.", fields={"Idempotency-Key": ["8 to 100 characters."]})
-            body["idempotency_key"] = key
         return call(self.returns, "create_rma", schemas.NewRma().dump(body))
 
     @route("GET", "/api/v1/returns", auth="customer", query=schemas.RmaQuery, response=schemas.RmaPage,

@@ -7,6 +7,7 @@ from services.accounts.domain.policies import RateLimits
 from services.accounts.usecases import authentication, company, limits, links, profile, registration, tax_ids
 from services.chassis.auth import Caller
 from services.chassis.clock import Clock
+from services.chassis.idempotency import idempotent
 from services.chassis.rpc import rpc
 from services.chassis.service import ServiceBase
 
@@ -26,6 +27,7 @@ class AccountsService(ServiceBase):
 
     # -- registration and sessions -------------------------------------------------
     @rpc(sensitive_arguments=("payload.password",))
+    @idempotent
     def register(self, payload, client_address=None):
         command = schemas.Registration().load(payload)
         limits.count_registration(self.db, client_address, self.rate_limits, self.clock)
@@ -45,21 +47,25 @@ class AccountsService(ServiceBase):
         return vars(authentication.authenticate(self.db, token, self.clock))
 
     @rpc(sensitive_arguments=("token",))
+    @idempotent
     def logout(self, token):
         authentication.logout(self.db, token, self.clock)
 
     @rpc
+    @idempotent
     def request_password_reset(self, payload, client_address=None):
         command = schemas.PasswordResetRequest().load(payload)
         limits.count_reset_request(self.db, command, client_address, self.rate_limits, self.clock)
         authentication.request_password_reset(self.db, command, self.clock)
 
     @rpc(sensitive_arguments=("payload.token", "payload.password"))
+    @idempotent
     def confirm_password_reset(self, payload):
         command = schemas.PasswordResetConfirm().load(payload)
         authentication.confirm_password_reset(self.db, command["token"], command["password"], self.passwords, self.clock)
 
     @rpc(sensitive_arguments=("payload.token", "payload.password"))
+    @idempotent
     def activate(self, payload):
         customer = authentication.activate(self.db, schemas.Activation().load(payload), self.passwords, self.clock)
         return schemas.Customer().dump(customer)
@@ -70,6 +76,7 @@ class AccountsService(ServiceBase):
         return schemas.Customer().dump(profile.current_customer(self.db, self.caller.require()))
 
     @rpc(sensitive_arguments=("payload.current_password", "payload.new_password"))
+    @idempotent
     def update_me(self, payload):
         changes = schemas.ProfileChanges().load(payload)
         customer = profile.update_profile(self.db, self.caller.require(), changes, self.passwords, self.clock)
@@ -80,6 +87,7 @@ class AccountsService(ServiceBase):
         return schemas.BillingData().dump(profile.get_billing(self.db, self.caller.require()))
 
     @rpc(sensitive_arguments=("payload.current_password",))
+    @idempotent
     def put_billing(self, payload):
         data = schemas.BillingUpdate().load(payload)
         billing = profile.put_billing(self.db, self.caller.require(), data, self.passwords, self.clock)
@@ -90,6 +98,7 @@ class AccountsService(ServiceBase):
         return schemas.Consents().dump(profile.current_customer(self.db, self.caller.require()))
 
     @rpc
+    @idempotent
     def put_privacy(self, payload):
         customer = profile.set_privacy(self.db, self.caller.require(), schemas.Consents().load(payload), self.clock)
         return schemas.Consents().dump(customer)
@@ -99,6 +108,7 @@ class AccountsService(ServiceBase):
         return schemas.Export().dump(profile.export(self.db, self.caller.require()))
 
     @rpc(sensitive_arguments=("payload.password",))
+    @idempotent
     def erase_me(self, payload):
         command = schemas.Erasure().load(payload)
         profile.erase(self.db, self.caller.require(), command["password"], self.passwords, self.clock)
@@ -109,12 +119,14 @@ class AccountsService(ServiceBase):
         return schemas.Customer(many=True).dump(company.list_employees(self.db, self.caller.require()))
 
     @rpc
+    @idempotent
     def invite_employee(self, payload):
         employee = company.invite_employee(self.db, self.caller.require(), schemas.Invitation().load(payload),
                                            self.clock)
         return schemas.Customer().dump(employee)
 
     @rpc
+    @idempotent
     def update_employee(self, employee_id, payload):
         changes = schemas.EmployeeChanges().load(payload)
         employee = company.update_employee(self.db, self.caller.require(), employee_id, changes, self.clock)
@@ -127,6 +139,7 @@ class AccountsService(ServiceBase):
         return schemas.StaffCompany().dump(tax_ids.find_company(self.db, tax_id))
 
     @rpc
+    @idempotent
     def staff_release_tax_id(self, company_id):
         staff = self.caller.require_staff("staff_admin")
         return schemas.StaffCompany().dump(tax_ids.release_tax_id(self.db, staff, company_id, self.clock))

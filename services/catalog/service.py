@@ -9,6 +9,7 @@ from services.catalog.dependencies import catalog_database, search_reads
 from services.catalog.domain.model import Category, Producer, ServiceCategory, Showcase
 from services.chassis.auth import Caller
 from services.chassis.clock import Clock
+from services.chassis.idempotency import idempotent
 from services.chassis.rpc import rpc
 from services.chassis.service import ServiceBase
 
@@ -84,12 +85,14 @@ class CatalogService(ServiceBase):
 
     # -- staff ---------------------------------------------------------------------
     @rpc
+    @idempotent
     def create_product(self, payload):
         self.caller.require_staff()
         command = schemas.NewProduct().load(payload)
         return schemas.ProductDetail().dump(usecases.create_product(self.db, command, self.clock))
 
     @rpc
+    @idempotent
     def update_product(self, code, payload):
         self.caller.require_staff()
         code = schemas.ProductRef().load({"code": code})["code"]
@@ -97,12 +100,14 @@ class CatalogService(ServiceBase):
         return schemas.ProductDetail().dump(usecases.update_product(self.db, code, changes, self.clock))
 
     @rpc
+    @idempotent
     def create_service(self, payload):
         self.caller.require_staff()
         command = schemas.NewService().load(payload)
         return schemas.ServiceDetail().dump(usecases.create_service(self.db, command, self.clock))
 
     @rpc
+    @idempotent
     def update_service(self, service_id, payload):
         self.caller.require_staff()
         service_id = schemas.ServiceRef().load({"service_id": service_id})["service_id"]

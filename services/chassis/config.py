@@ -41,6 +41,8 @@ class Settings:
     # Days a published outbox row, and an inbox row, are kept (0: for ever); see chassis/retention.py.
     outbox_keep_days: float = 7
     inbox_keep_days: float = 30
+    # Hours a service keeps the answer to a request sent with an Idempotency-Key (chassis/idempotency.py).
+    idempotency_ttl_hours: float = 24
     public_base_url: str = ""
     identity_secret: str = ""
     # Seconds a caller identity's signature may be ahead of a service's clock, or past its max age
@@ -189,6 +191,8 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
                                  if d.strip()),
         outbox_keep_days=float(get("SPORTELLO_OUTBOX_KEEP_DAYS", "7")),
         inbox_keep_days=float(get("SPORTELLO_INBOX_KEEP_DAYS", "30")),
+        idempotency_ttl_hours=at_least("SPORTELLO_IDEMPOTENCY_TTL_HOURS", get("SPORTELLO_IDEMPOTENCY_TTL_HOURS", "24"),
+                                       0.01),
         public_base_url=get("SPORTELLO_PUBLIC_BASE_URL", ""),
         identity_secret=explicit_identity_secret(get("SPORTELLO_IDENTITY_SECRET", "")),
         identity_clock_skew=at_least("SPORTELLO_IDENTITY_CLOCK_SKEW", get("SPORTELLO_IDENTITY_CLOCK_SKEW", "30"), 0),
@@ -287,6 +291,7 @@ def nameko_config(settings: Settings) -> dict:
         DECLARE_EVENT_EXCHANGES: False,
         "DATABASE_URLS": dict(settings.database_urls),
         "RPC_TIMEOUT": settings.rpc_timeout,
+        "IDEMPOTENCY_TTL_HOURS": settings.idempotency_ttl_hours,
         "QUEUE_TYPE": settings.queue_type,
         "PUBLISH_CONFIRM_TIMEOUT": settings.publish_confirm_timeout,
         "EVENT_RETRY_DELAYS": list(settings.event_retry_delays),
@@ -302,7 +307,8 @@ def nameko_config(settings: Settings) -> dict:
         "PUBLIC_BASE_URL": settings.public_base_url or settings.gateway_url,
         "REQUIRE_RESALE_DECLARATION": settings.b2b_require_resale_declaration,
         "AUTH_CACHE_SECONDS": 1.0,
-        "OUTBOX_RELAY": {"enabled": True, "poll_interval": 1.0, "batch_size": 100, "lease_seconds": 30},
+        "OUTBOX_RELAY": {"enabled": True, "poll_interval": 1.0, "batch_size": 100, "lease_seconds": 30,
+                         "confirm_timeout": settings.publish_confirm_timeout},
         "RETENTION": {"outbox_sent_days": settings.outbox_keep_days, "inbox_days": settings.inbox_keep_days,
                       "interval_seconds": 3600, "batch_size": 1000},
         "MAIL": {

@@ -104,6 +104,9 @@ class UnitOfWork:
         self._on_commit = on_commit or (lambda: None)
         self._session: Session | None = None
         self._pending_events: list[DomainEvent] = []
+        # While a request with an Idempotency-Key runs, its commits are held here and made with
+        # the request's answer (services/chassis/idempotency.py).
+        self.hold = None
 
     @property
     def session(self) -> Session:
@@ -125,12 +128,35 @@ class UnitOfWork:
             if drain is not None:
                 events.extend(drain())
         payloads = [self._write_outbox(event) for event in events]
-        session.commit()
-        if payloads:
-            self._on_commit()
+        if self.hold is not None:  # a request with an Idempotency-Key: committed later, with its answer
+            self.hold.commit_requested(wrote_events=bool(payloads))
+            return payloads
+        self.commit_now(bool(payloads))
         return payloads
 
+    def commit_now(self, wrote_events: bool) -> None:
+        """The commit itself (and the relay woken when it wrote events)."""
+        self.session.commit()
+        if wrote_events:
+            self._on_commit()
+
+    def release(self) -> None:
+        """End the transaction, keeping what was read, and give the connection back to the pool.
+
+        For slow work between reading and writing (a password hash: ~35 ms of argon2): on SQLite
+        a process has one connection, which every other worker would wait for (REVIEW R16).
+        Nothing may be pending (it would be committed half-way); under an Idempotency-Key's hold
+        the transaction must stay open to commit with the answer, so nothing is released then.
+        """
+        if self._session is None or self.hold is not None:
+            return
+        if self._pending_events or self._session.new or self._session.dirty or self._session.deleted:
+            raise RuntimeError("release() with changes pending: commit or roll them back first")
+        self._session.commit()
+
     def rollback(self) -> None:
+        if self.hold is not None:
+            self.hold.rollback_requested()
         self._pending_events.clear()
         if self._session is not None:
             self._session.rollback()

@@ -7,6 +7,9 @@
   to minutes (a relay's lease expiring, a broker redelivery, a retry queue), so the default of
   30 days is a wide margin.
 
+- An Idempotency-Key row (``idempotency_keys``) answers a retry of its request until the
+  ``expires_at`` it was written with (``IDEMPOTENCY_TTL_HOURS``, 24 h by default); then it goes.
+
 Every service prunes its own database from a background pass (:class:`Pruner`, hourly), and
 ``sportello prune`` does the same on demand. Deletes go in batches of ``batch_size`` rows, each
 its own short transaction, so that on SQLite the single writer is never held for long.
@@ -21,7 +24,7 @@ from sqlalchemy import delete, select, tuple_
 
 from services.chassis.domain import utcnow
 from services.chassis.loops import WakeableLoop
-from services.chassis.tables import inbox_messages, outbox_messages
+from services.chassis.tables import idempotency_keys, inbox_messages, outbox_messages
 
 log = logging.getLogger(__name__)
 
@@ -71,8 +74,19 @@ def prune_batch(session_factory, retention: Retention, now: datetime | None = No
     return removed_outbox, removed_inbox
 
 
+def prune_expired_keys(session_factory, retention: Retention, now: datetime | None = None) -> int:
+    """One batch of Idempotency-Key rows past their expiry; returns how many were removed."""
+    t = idempotency_keys
+    expired = select(t.c.scope, t.c.key).where(t.c.expires_at < (now or utcnow())).limit(retention.batch_size)
+    with session_factory() as session, session.begin():
+        return session.execute(delete(t).where(tuple_(t.c.scope, t.c.key).in_(expired))).rowcount
+
+
 def prune(session_factory, retention: Retention, now: datetime | None = None) -> tuple[int, int]:
-    """Batches until nothing old is left; returns the totals removed (outbox, inbox)."""
+    """Batches until nothing old is left; returns the totals removed (outbox, inbox). Expired
+    Idempotency-Key rows go too."""
+    while prune_expired_keys(session_factory, retention, now) >= retention.batch_size:
+        pass
     total_outbox = total_inbox = 0
     while True:
         outbox, inbox = prune_batch(session_factory, retention, now)
@@ -85,7 +99,7 @@ class Pruner(WakeableLoop):
     """The background pass: a batch of each table every ``interval_seconds``, at once again while
     a batch comes back full (a backlog, e.g. after the setting was lowered)."""
 
-    what = "outbox/inbox pruning pass"
+    what = "outbox/inbox/idempotency-key pruning pass"
     final_pass = False  # nothing is owed at shutdown: the next start prunes
 
     def __init__(self, session_factory, retention: Retention):
@@ -95,6 +109,7 @@ class Pruner(WakeableLoop):
 
     def run_once(self) -> int:
         outbox, inbox = prune_batch(self.session_factory, self.retention)
-        if outbox or inbox:
-            log.info("pruned %d sent outbox rows and %d inbox rows", outbox, inbox)
-        return max(outbox, inbox)
+        keys = prune_expired_keys(self.session_factory, self.retention)
+        if outbox or inbox or keys:
+            log.info("pruned %d sent outbox rows, %d inbox rows and %d expired idempotency keys", outbox, inbox, keys)
+        return max(outbox, inbox, keys)

@@ -2,6 +2,7 @@
 from services.chassis.auth import Caller
 from services.chassis.clock import Clock
 from services.chassis.events import consume
+from services.chassis.idempotency import idempotent
 from services.chassis.rpc import rpc
 from services.chassis.service import ServiceBase
 from services.messaging import schemas
@@ -33,6 +34,7 @@ class MessagingService(ServiceBase):
 
     # -- the customer's desk ---------------------------------------------------------------
     @rpc
+    @idempotent
     def open_thread(self, payload):
         command = schemas.NewThread().load(payload)
         limits.count_posting(self.db, self.caller.require(), self.settings.posting_limit, self.clock)
@@ -50,6 +52,7 @@ class MessagingService(ServiceBase):
         return schemas.ThreadDetail().dump(desk.read_thread(self.db, self.caller.require(), thread_id))
 
     @rpc
+    @idempotent
     def reply(self, thread_id, payload):
         command = schemas.NewMessage().load(payload)
         limits.count_posting(self.db, self.caller.require(), self.settings.posting_limit, self.clock)
@@ -62,6 +65,7 @@ class MessagingService(ServiceBase):
         return schemas.OrderChannel().dump(desk.order_channel(self.db, self.caller.require(), number, self.refs))
 
     @rpc
+    @idempotent
     def write_about_order(self, number, payload):
         command = schemas.NewMessage().load(payload)
         limits.count_posting(self.db, self.caller.require(), self.settings.posting_limit, self.clock)
@@ -74,6 +78,7 @@ class MessagingService(ServiceBase):
         return schemas.RmaChannel().dump(desk.rma_channel(self.db, self.caller.require(), number, self.refs))
 
     @rpc
+    @idempotent
     def write_about_rma(self, number, payload):
         command = schemas.NewMessage().load(payload)
         limits.count_posting(self.db, self.caller.require(), self.settings.posting_limit, self.clock)
@@ -94,6 +99,7 @@ class MessagingService(ServiceBase):
         return schemas.StaffThreadDetail().dump(staff_desk.read(self.db, thread_id, self.clock))
 
     @rpc
+    @idempotent
     def staff_reply(self, thread_id, payload):
         command = schemas.NewMessage().load(payload)
         thread = staff_desk.reply(self.db, self.caller.require_staff(), thread_id, command, self.settings,
@@ -101,12 +107,14 @@ class MessagingService(ServiceBase):
         return schemas.StaffThreadDetail().dump(thread)
 
     @rpc
+    @idempotent
     def staff_assign(self, thread_id, payload):
         command = schemas.Assignment().load(payload)
         thread = staff_desk.assign(self.db, self.caller.require_staff(), thread_id, command, self.clock)
         return schemas.StaffThreadDetail().dump(thread)
 
     @rpc
+    @idempotent
     def staff_close(self, thread_id):
         self.caller.require_staff()
         return schemas.StaffThreadDetail().dump(staff_desk.close(self.db, thread_id, self.clock))

@@ -2,6 +2,7 @@
 from services.chassis.auth import Caller
 from services.chassis.clock import Clock
 from services.chassis.events import consume
+from services.chassis.idempotency import idempotent
 from services.chassis.rpc import rpc
 from services.chassis.service import ServiceBase
 from services.orders import schemas
@@ -25,6 +26,7 @@ class OrdersService(ServiceBase):
         return schemas.Cart(many=True).dump(carts.list_carts(self.db, self.caller.require()))
 
     @rpc
+    @idempotent
     def create_cart(self, payload):
         cart = carts.create_cart(self.db, self.caller.require(), schemas.NewCart().load(payload), self.clock)
         return schemas.Cart().dump(cart)
@@ -34,39 +36,47 @@ class OrdersService(ServiceBase):
         return schemas.Cart().dump(carts.owned_cart(self.db, self.caller.require(), cart_id))
 
     @rpc
+    @idempotent
     def update_cart(self, cart_id, payload):
         changes = schemas.CartChanges().load(payload)
         return schemas.Cart().dump(carts.update_cart(self.db, self.caller.require(), cart_id, changes, self.clock))
 
     @rpc
+    @idempotent
     def delete_cart(self, cart_id):
         carts.delete_cart(self.db, self.caller.require(), cart_id)
 
     @rpc
+    @idempotent
     def activate_cart(self, cart_id):
         return schemas.Cart().dump(carts.activate_cart(self.db, self.caller.require(), cart_id, self.clock))
 
     @rpc
+    @idempotent
     def deactivate_cart(self, cart_id):
         return schemas.Cart().dump(carts.deactivate_cart(self.db, self.caller.require(), cart_id, self.clock))
 
     @rpc
+    @idempotent
     def add_item(self, cart_id, payload):
         item = schemas.NewItem().load(payload)
         cart, line = carts.add_item(self.db, self.caller.require(), cart_id, item, self.catalog, self.clock)
         return schemas.AddedItem().dump({"cart": cart, "line_id": line.id})
 
     @rpc
+    @idempotent
     def set_quantity(self, cart_id, line_id, payload):
         quantity = schemas.QuantityChange().load(payload)["quantity"]
         cart = carts.set_quantity(self.db, self.caller.require(), cart_id, line_id, quantity, self.clock)
         return schemas.Cart().dump(cart)
 
     @rpc
+    @idempotent
     def remove_item(self, cart_id, line_id):
         return schemas.Cart().dump(carts.remove_item(self.db, self.caller.require(), cart_id, line_id, self.clock))
 
     @rpc
+    @idempotent
     def refresh_prices(self, cart_id):
         cart, changes = carts.refresh_prices(self.db, self.caller.require(), cart_id, self.catalog, self.clock)
         return schemas.RefreshResult().dump({"cart": cart, "changes": changes})
@@ -78,6 +88,7 @@ class OrdersService(ServiceBase):
                                                                       self.clock))
 
     @rpc
+    @idempotent
     def checkout(self, cart_id, payload):
         command = schemas.Checkout().load(payload)
         order = checkout.checkout(self.db, self.caller.require(), cart_id, command, self.catalog, self.accounts,
@@ -109,12 +120,14 @@ class OrdersService(ServiceBase):
         return schemas.Order().dump(orders.staff_order(self.db, number))
 
     @rpc
+    @idempotent
     def staff_change_status(self, number, payload):
         self.caller.require_staff()
         order = orders.change_status(self.db, number, schemas.StatusCommand().load(payload), self.clock)
         return schemas.Order().dump(order)
 
     @rpc
+    @idempotent
     def staff_record_payment(self, number, payload):
         self.caller.require_staff()
         order = orders.record_payment(self.db, number, schemas.PaymentCommand().load(payload), self.clock)
@@ -150,16 +163,19 @@ class OrdersService(ServiceBase):
         return schemas.Quote().dump(quotes.quote_cart(self.db, self.caller.require(), self.clock))
 
     @rpc
+    @idempotent
     def add_to_quote_cart(self, payload):
         item = schemas.QuoteItem().load(payload)
         draft = quotes.add_to_quote_cart(self.db, self.caller.require(), item, self.catalog, self.clock)
         return schemas.Quote().dump(draft)
 
     @rpc
+    @idempotent
     def remove_from_quote_cart(self, line_id):
         return schemas.Quote().dump(quotes.remove_from_quote_cart(self.db, self.caller.require(), line_id, self.clock))
 
     @rpc
+    @idempotent
     def request_quote(self, payload):
         message = schemas.QuoteRequest().load(payload)["message"]
         quote = quotes.request_quote(self.db, self.caller.require(), message, self.accounts, self.clock)
@@ -174,11 +190,13 @@ class OrdersService(ServiceBase):
         return schemas.Quote().dump(quotes.get_quote(self.db, self.caller.require(), number, self.clock))
 
     @rpc
+    @idempotent
     def accept_quote(self, number):
         quote, cart = quotes.accept_quote(self.db, self.caller.require(), number, self.clock)
         return schemas.AcceptedQuote().dump({"quote": quote, "cart": cart})
 
     @rpc
+    @idempotent
     def decline_quote(self, number):
         return schemas.Quote().dump(quotes.decline_quote(self.db, self.caller.require(), number, self.clock))
 
@@ -189,6 +207,7 @@ class OrdersService(ServiceBase):
         return schemas.Quote(many=True).dump(quotes.staff_list_quotes(self.db, status, self.clock))
 
     @rpc
+    @idempotent
     def staff_price_quote(self, number, payload):
         self.caller.require_staff()
         quote = quotes.price_quote(self.db, number, schemas.QuotePricing().load(payload), self.clock)

@@ -2,6 +2,7 @@
 from services.chassis.auth import Caller
 from services.chassis.clock import Clock
 from services.chassis.events import consume
+from services.chassis.idempotency import idempotent
 from services.chassis.rpc import rpc
 from services.chassis.service import ServiceBase
 from services.returns import schemas
@@ -46,6 +47,7 @@ class ReturnsService(ServiceBase):
         return schemas.EligibleOrder(many=True).dump(orders)
 
     @rpc
+    @idempotent
     def create_rma(self, payload):
         command = schemas.NewRma().load(payload)
         rma = rmas.create_rma(self.db, self.caller.require(), command, self.accounts, self.policy, self.clock)
@@ -61,18 +63,21 @@ class ReturnsService(ServiceBase):
         return self.dump(schemas.Rma, rmas.get_rma(self.db, self.caller.require(), number))
 
     @rpc
+    @idempotent
     def resubmit(self, number, payload):
         command = schemas.Resubmission().load(payload)
         rma = workflow.resubmit(self.db, self.caller.require(), number, command, self.policy, self.clock)
         return self.dump(schemas.Rma, rma)
 
     @rpc
+    @idempotent
     def answer_offer(self, number, payload):
         command = schemas.OfferAnswer().load(payload)
         rma = workflow.answer_offer(self.db, self.caller.require(), number, command, self.policy, self.clock)
         return self.dump(schemas.Rma, rma)
 
     @rpc
+    @idempotent
     def confirm_shipment(self, number, payload):
         command = schemas.Shipment().load(payload)
         return self.dump(schemas.Rma, workflow.confirm_shipment(self.db, self.caller.require(), number, command,
@@ -83,6 +88,7 @@ class ReturnsService(ServiceBase):
         return schemas.File().dump(files.label(self.db, self.caller.require(), number, self.policy))
 
     @rpc
+    @idempotent
     def add_attachment(self, number, payload):
         upload = schemas.Upload().load(payload)
         attachment = files.add_attachment(self.db, self.caller.require(), number, upload, self.attachments,
@@ -111,30 +117,35 @@ class ReturnsService(ServiceBase):
         return schemas.File().dump(files.attachment_file(self.db, None, number, attachment_id, self.attachments))
 
     @rpc
+    @idempotent
     def review(self, number, payload):
         self.caller.require_staff()
         command = schemas.Review().load(payload)
         return self.dump(schemas.Rma, workflow.review(self.db, number, command, self.policy, self.clock))
 
     @rpc
+    @idempotent
     def receive(self, number, payload):
         self.caller.require_staff()
         command = schemas.Receipt().load(payload)
         return self.dump(schemas.Rma, workflow.receive(self.db, number, command, self.policy, self.clock))
 
     @rpc
+    @idempotent
     def resolve(self, number, payload):
         self.caller.require_staff()
         command = schemas.StaffNote().load(payload)
         return self.dump(schemas.Rma, workflow.resolve(self.db, number, command, self.clock))
 
     @rpc
+    @idempotent
     def return_to_customer(self, number, payload):
         self.caller.require_staff()
         command = schemas.ReturnShipment().load(payload)
         return self.dump(schemas.Rma, workflow.return_to_customer(self.db, number, command, self.clock))
 
     @rpc
+    @idempotent
     def close(self, number, payload):
         self.caller.require_staff()
         command = schemas.StaffNote().load(payload)

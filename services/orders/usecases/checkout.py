@@ -43,13 +43,10 @@ def billing_for(command: dict, accounts) -> dict:
 
 
 def checkout(uow, caller: Identity, cart_id: str, command: dict, catalog, accounts, clock) -> Order:
-    """Place the order. The same Idempotency-Key returns the same order; a cart is ordered once."""
+    """Place the order; a cart is ordered once. (A retry with the same Idempotency-Key gets this
+    order again from services/chassis/idempotency.py, which the RPC method runs this under.)"""
     ensure_may_buy(caller.company_id, caller.company_role)
-    orders, key = Orders(uow.session), command.get("idempotency_key")
-    if key:
-        existing = orders.by_idempotency_key(caller.customer_id, key)
-        if existing is not None:
-            return existing
+    orders = Orders(uow.session)
     # The customer's details (accounts) and the cart's prices (catalog) are two services' answers
     # that do not depend on each other: asked side by side, the checkout waits for one hop, not two.
     asking_accounts = in_background(
@@ -62,7 +59,7 @@ def checkout(uow, caller: Identity, cart_id: str, command: dict, catalog, accoun
     try:
         order = Order.place(cart, now, number=orders.next_number(now.year), customer_kind=caller.kind,
                             billing=billing, shipping_address=command["shipping_address"],
-                            payment_method=command["payment_method"], idempotency_key=key)
+                            payment_method=command["payment_method"], idempotency_key=None)
     except PricesChanged:
         uow.commit()  # keep the stale marks, then tell the customer
         raise
@@ -71,10 +68,7 @@ def checkout(uow, caller: Identity, cart_id: str, command: dict, catalog, accoun
         mark_quote_ordered(uow, cart.quote_id)
     try:
         uow.commit()
-    except IntegrityError:  # a concurrent checkout of this cart, or with this key, won
+    except IntegrityError:  # a concurrent checkout of this cart won
         uow.rollback()
-        existing = orders.by_idempotency_key(caller.customer_id, key) if key else None
-        if existing is not None:
-            return existing
         raise CartPurchased("This cart was just ordered.") from None
     return order

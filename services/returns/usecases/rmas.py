@@ -1,8 +1,6 @@
 """Opening a return, and reading returns as the customer and as staff see them."""
 from __future__ import annotations
 
-from sqlalchemy.exc import IntegrityError
-
 from services.chassis.auth import Identity
 from services.returns.adapters.repositories import DeliveredOrders, Rmas
 from services.returns.domain import policies
@@ -12,14 +10,10 @@ from services.returns.usecases.access import ensure_may_return, page_of, staff_r
 
 
 def create_rma(uow, caller: Identity, command: dict, accounts, policy: policies.ReturnPolicy, clock) -> Rma:
-    """Open a return. The same Idempotency-Key returns the same RMA; nothing is written on any refusal."""
+    """Open a return; nothing is written on any refusal. (A retry with the same Idempotency-Key gets
+    this RMA again from services/chassis/idempotency.py, which the RPC method runs this under.)"""
     ensure_may_return(caller)
-    rmas, key = Rmas(uow.session), command.get("idempotency_key")
-    if key:
-        existing = rmas.by_idempotency_key(caller.customer_id, key)
-        if existing is not None:
-            return existing
-        uow.rollback()  # asked again below, under the lock
+    rmas = Rmas(uow.session)
     email = accounts.contact_email()  # asked before the transaction: no lock held across an RPC
     order = DeliveredOrders(uow.session).by_number(command["order_number"], lock=True)
     if order is None or not order.visible_to(caller.customer_id, caller.company_id):
@@ -29,14 +23,7 @@ def create_rma(uow, caller: Identity, command: dict, accounts, policy: policies.
     rma = Rma.open(order, held, command, number=rmas.next_number(now.year), customer_id=caller.customer_id,
                    company_id=caller.company_id, contact_email=email, policy=policy, now=now)
     rmas.add(rma)
-    try:
-        uow.commit()
-    except IntegrityError:  # a concurrent request with the same key won
-        uow.rollback()
-        existing = rmas.by_idempotency_key(caller.customer_id, key) if key else None
-        if existing is None:
-            raise
-        return existing
+    uow.commit()
     return rma
 
 
