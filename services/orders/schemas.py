@@ -174,6 +174,8 @@ class Order(OrderSummary):
     lines = fields.List(fields.Nested(OrderLine))
     history = fields.List(fields.Nested(StatusChange))
     delivered_at = fields.AwareDateTime(allow_none=True)
+    paid = fields.Function(lambda o: {"amount": f"{o.paid:.2f}", "currency": o.currency},
+                           metadata={"description": "What the recorded payments add up to."})
 
 
 class OrderQuery(Schema):

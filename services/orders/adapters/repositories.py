@@ -2,10 +2,18 @@
 from __future__ import annotations
 
 from sqlalchemy import func, or_, select
+from sqlalchemy.sql import Select
 
 from services.chassis.tables import next_counter
 from services.orders.domain.model import Cart, CartLine, Order
 from services.orders.domain.quotes import Quote
+
+
+def for_change(query: Select) -> Select:
+    """A row read to be changed: locked until commit (PostgreSQL; SQLite has one writer at a time), and
+    read afresh even if the session holds it already. Two replicas changing one row take turns, and
+    the second decides from what the first committed (REVIEW R4)."""
+    return query.with_for_update().execution_options(populate_existing=True)
 
 
 class Carts:
@@ -18,7 +26,7 @@ class Carts:
     def owned(self, cart_id: str, owner_id: str, lock: bool = False) -> Cart | None:
         query = select(Cart).where(Cart.id == cart_id, Cart.owner_id == owner_id)
         if lock:
-            query = query.with_for_update()
+            query = for_change(query)
         return self.session.execute(query).scalar_one_or_none()
 
     def of_owner(self, owner_id: str) -> list[Cart]:
@@ -52,10 +60,10 @@ class Orders:
         self.session.add(order)
 
     def by_number(self, number: str, lock: bool = False) -> Order | None:
-        """``lock`` (PostgreSQL) holds the order row until commit: two returns settling it take turns."""
+        """``lock``: for a change (a status, a payment, a refund), see :func:`for_change`."""
         query = select(Order).where(Order.number == number)
         if lock:
-            query = query.with_for_update()
+            query = for_change(query)
         return self.session.execute(query).scalar_one_or_none()
 
     def by_cart(self, cart_id: str) -> Order | None:
@@ -99,16 +107,17 @@ class Quotes:
     def add(self, quote) -> None:
         self.session.add(quote)
 
-    def draft(self, owner_id: str):
-        return self.session.execute(
-            select(Quote).where(Quote.owner_id == owner_id, Quote.status == "draft")
-        ).scalars().first()
+    def draft(self, owner_id: str, lock: bool = False):
+        query = select(Quote).where(Quote.owner_id == owner_id, Quote.status == "draft")
+        return self.session.execute(for_change(query) if lock else query).scalars().first()
 
-    def by_number(self, number: str):
-        return self.session.execute(select(Quote).where(Quote.number == number)).scalar_one_or_none()
+    def by_number(self, number: str, lock: bool = False):
+        query = select(Quote).where(Quote.number == number)
+        return self.session.execute(for_change(query) if lock else query).scalar_one_or_none()
 
-    def by_id(self, quote_id: str):
-        return self.session.get(Quote, quote_id)
+    def by_id(self, quote_id: str, lock: bool = False):
+        query = select(Quote).where(Quote.id == quote_id)
+        return self.session.execute(for_change(query) if lock else query).scalar_one_or_none()
 
     def requested(self, owner_id: str | None, company_id: str | None, status: str | None):
         """Quotes past the draft stage: one customer's (and their company's), or everyone's (owner None)."""

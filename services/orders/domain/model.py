@@ -315,7 +315,7 @@ class Order(RecordsEvents):
             raise IllegalTransition("A cancelled order takes no payments.", extra={"current_status": self.status})
         payment = Payment(amount, reference, now)
         self.payments.append(payment)
-        paid = sum((p.amount for p in self.payments if p.kind == "payment"), Decimal("0"))
+        paid = self.paid
         if self.payment_status == "awaiting" and paid >= self.total:
             self.payment_status = "paid"
             self.record("order_paid", occurred_at=now, order_number=self.number, customer_id=self.owner_id,
@@ -335,6 +335,11 @@ class Order(RecordsEvents):
             refunded = sum((p.amount for p in self.payments if p.kind == "refund"), Decimal("0"))
             self.payment_status = "refunded" if refunded >= self.total else "partially_refunded"
         return entry
+
+    @property
+    def paid(self) -> Decimal:
+        """What the recorded payments add up to (partial payments count: a transfer in two parts)."""
+        return sum((p.amount for p in self.payments if p.kind == "payment"), Decimal("0"))
 
     @property
     def customer_status(self) -> str:

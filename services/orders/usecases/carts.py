@@ -9,6 +9,7 @@ from services.orders.domain.model import Cart, CartLine
 
 
 def owned_cart(uow, caller: Identity, cart_id: str, lock: bool = False) -> Cart:
+    """``lock`` for a change: a line edit and a checkout (or two edits) take turns (repositories.for_change)."""
     cart = Carts(uow.session).owned(cart_id, caller.customer_id, lock=lock)
     if cart is None:
         raise CartNotFound("No such cart.")  # someone else's cart does not exist for you
@@ -37,14 +38,14 @@ def create_cart(uow, caller: Identity, command: dict, clock) -> Cart:
 
 
 def update_cart(uow, caller: Identity, cart_id: str, changes: dict, clock) -> Cart:
-    cart = owned_cart(uow, caller, cart_id)
+    cart = owned_cart(uow, caller, cart_id, lock=True)
     cart.rename(changes.get("name"), changes.get("note"), clock())
     uow.commit()
     return cart
 
 
 def delete_cart(uow, caller: Identity, cart_id: str) -> None:
-    cart = owned_cart(uow, caller, cart_id)
+    cart = owned_cart(uow, caller, cart_id, lock=True)
     cart.ensure_editable()
     Carts(uow.session).delete(cart)
     uow.commit()
@@ -53,7 +54,7 @@ def delete_cart(uow, caller: Identity, cart_id: str) -> None:
 def activate_cart(uow, caller: Identity, cart_id: str, clock) -> Cart:
     ensure_may_buy(caller.company_id, caller.company_role)
     carts, now = Carts(uow.session), clock()
-    cart = owned_cart(uow, caller, cart_id)
+    cart = owned_cart(uow, caller, cart_id, lock=True)
     cart.ensure_editable()
     _deactivate_others(carts, caller, cart, now)
     cart.activate(now)
@@ -62,7 +63,7 @@ def activate_cart(uow, caller: Identity, cart_id: str, clock) -> Cart:
 
 
 def deactivate_cart(uow, caller: Identity, cart_id: str, clock) -> Cart:
-    cart = owned_cart(uow, caller, cart_id)
+    cart = owned_cart(uow, caller, cart_id, lock=True)
     cart.deactivate(clock())
     uow.commit()
     return cart
@@ -79,7 +80,7 @@ def add_item(uow, caller: Identity, cart_id: str | None, item: dict, catalog, cl
             cart = Cart(caller.customer_id, caller.company_id, "Cart", "", now)
             carts.add(cart)
     else:
-        cart = owned_cart(uow, caller, cart_id)
+        cart = owned_cart(uow, caller, cart_id, lock=True)  # two adds of one product: both pieces count
     line = cart.add(line, now)
     uow.commit()
     return cart, line
@@ -102,14 +103,14 @@ def _line_from_catalog(item: dict, catalog) -> CartLine:
 
 
 def set_quantity(uow, caller: Identity, cart_id: str, line_id: str, quantity: int, clock) -> Cart:
-    cart = owned_cart(uow, caller, cart_id)
+    cart = owned_cart(uow, caller, cart_id, lock=True)
     cart.set_quantity(line_id, quantity, clock())
     uow.commit()
     return cart
 
 
 def remove_item(uow, caller: Identity, cart_id: str, line_id: str, clock) -> Cart:
-    cart = owned_cart(uow, caller, cart_id)
+    cart = owned_cart(uow, caller, cart_id, lock=True)
     cart.remove(line_id, clock())
     uow.commit()
     return cart
@@ -122,7 +123,7 @@ def refresh_prices(uow, caller: Identity, cart_id: str, catalog, clock) -> tuple
     codes = [l.reference for l in cart.lines if l.kind == "product"]
     uow.rollback()  # do not hold the database while the catalog answers
     current = {code: (item.price if item else None) for code, item in catalog.products(codes).items()}
-    cart = owned_cart(uow, caller, cart_id)
+    cart = owned_cart(uow, caller, cart_id, lock=True)
     changes = cart.reprice(current, clock())
     uow.commit()
     return cart, changes

@@ -32,15 +32,16 @@ def staff_list_orders(uow, query: dict) -> dict:
     return page_of(rows, total, query)
 
 
-def staff_order(uow, number: str) -> Order:
-    order = Orders(uow.session).by_number(number)
+def staff_order(uow, number: str, lock: bool = False) -> Order:
+    """``lock`` for a change: two staff (two replicas) moving one order take turns (REVIEW R4)."""
+    order = Orders(uow.session).by_number(number, lock=lock)
     if order is None:
         raise OrderNotFound("No such order.")
     return order
 
 
 def change_status(uow, number: str, command: dict, clock) -> Order:
-    order = staff_order(uow, number)
+    order = staff_order(uow, number, lock=True)
     order.move_to(command["status"], clock(), note=command.get("note"), carrier=command.get("carrier"),
                   tracking_number=command.get("tracking_number"))
     uow.commit()
@@ -48,7 +49,7 @@ def change_status(uow, number: str, command: dict, clock) -> Order:
 
 
 def record_payment(uow, number: str, command: dict, clock) -> Order:
-    order = staff_order(uow, number)
+    order = staff_order(uow, number, lock=True)
     order.record_payment(command["amount"], command.get("reference"), clock())
     uow.commit()
     return order

@@ -8,10 +8,10 @@ from services.orders.domain.errors import ProductUnavailable, QuoteNotFound
 from services.orders.domain.quotes import Quote, QuoteLine
 
 
-def quote_cart(uow, caller: Identity, clock, create: bool = False) -> Quote:
-    """The caller's draft quote (made when first needed)."""
+def quote_cart(uow, caller: Identity, clock, create: bool = False, lock: bool = False) -> Quote:
+    """The caller's draft quote (made when first needed); ``lock`` for a change (repositories.for_change)."""
     quotes = Quotes(uow.session)
-    draft = quotes.draft(caller.customer_id)
+    draft = quotes.draft(caller.customer_id, lock=lock)
     if draft is None:
         draft = Quote(caller.customer_id, caller.company_id, clock())
         if create:
@@ -26,14 +26,14 @@ def add_to_quote_cart(uow, caller: Identity, item: dict, catalog, clock) -> Quot
         raise ProductUnavailable("This service has a fixed price: add it to a cart.",
                                  fields={"service_id": ["Has a fixed price."]})
     form = catalog.validated_form(item["service_id"], item.get("form") or {})
-    draft = quote_cart(uow, caller, clock, create=True)
+    draft = quote_cart(uow, caller, clock, create=True, lock=True)
     draft.add(QuoteLine(service.reference, service.name, form, item["quantity"], service.currency, service.vat_rate))
     uow.commit()
     return draft
 
 
 def remove_from_quote_cart(uow, caller: Identity, line_id: str, clock) -> Quote:
-    draft = quote_cart(uow, caller, clock)
+    draft = quote_cart(uow, caller, clock, lock=True)
     draft.remove(line_id)
     uow.commit()
     return draft
@@ -42,7 +42,7 @@ def remove_from_quote_cart(uow, caller: Identity, line_id: str, clock) -> Quote:
 def request_quote(uow, caller: Identity, message: str, accounts, clock) -> Quote:
     ensure_may_buy(caller.company_id, caller.company_role)
     email = accounts.contact_email()
-    draft = quote_cart(uow, caller, clock)
+    draft = quote_cart(uow, caller, clock, lock=True)  # two requests at once: one quote, one mail
     now = clock()
     draft.request(Quotes(uow.session).next_number(now.year), message, email, now)
     uow.commit()
@@ -62,18 +62,28 @@ def _with_expiry(uow, quotes: list[Quote], clock) -> list[Quote]:
     return quotes
 
 
-def get_quote(uow, caller: Identity, number: str, clock) -> Quote:
-    quote = Quotes(uow.session).by_number(number)
+def _visible_quote(uow, caller: Identity, number: str, lock: bool = False) -> Quote:
+    quote = Quotes(uow.session).by_number(number, lock=lock)
     if quote is None or not may_see_order(quote, caller.customer_id, caller.company_id):
         raise QuoteNotFound("No such quote.")
-    return _with_expiry(uow, [quote], clock)[0]
+    return quote
+
+
+def get_quote(uow, caller: Identity, number: str, clock) -> Quote:
+    return _with_expiry(uow, [_visible_quote(uow, caller, number)], clock)[0]
+
+
+def _own_quote_to_change(uow, caller: Identity, number: str) -> Quote:
+    """Locked until commit: an accept and a decline (or two accepts) take turns; one cart, one answer."""
+    quote = _visible_quote(uow, caller, number, lock=True)
+    if quote.owner_id != caller.customer_id:
+        raise QuoteNotFound("No such quote.")
+    return quote
 
 
 def accept_quote(uow, caller: Identity, number: str, clock):
     ensure_may_buy(caller.company_id, caller.company_role)
-    quote = get_quote(uow, caller, number, clock)
-    if quote.owner_id != caller.customer_id:
-        raise QuoteNotFound("No such quote.")
+    quote = _own_quote_to_change(uow, caller, number)
     cart = quote.accept(clock())
     Carts(uow.session).add(cart)
     uow.commit()
@@ -83,9 +93,7 @@ def accept_quote(uow, caller: Identity, number: str, clock):
 def decline_quote(uow, caller: Identity, number: str, clock) -> Quote:
     """Like accepting: the representative who asked decides; colleagues only see the quote."""
     ensure_may_buy(caller.company_id, caller.company_role)
-    quote = get_quote(uow, caller, number, clock)
-    if quote.owner_id != caller.customer_id:
-        raise QuoteNotFound("No such quote.")
+    quote = _own_quote_to_change(uow, caller, number)
     quote.decline(clock().date())
     uow.commit()
     return quote
@@ -96,7 +104,7 @@ def staff_list_quotes(uow, status: str | None, clock) -> list[Quote]:
 
 
 def price_quote(uow, number: str, command: dict, clock) -> Quote:
-    quote = Quotes(uow.session).by_number(number)
+    quote = Quotes(uow.session).by_number(number, lock=True)  # two staff pricing at once: one quote_priced
     if quote is None:
         raise QuoteNotFound("No such quote.")
     prices = {line["line_id"]: line["unit_price"] for line in command["lines"]}
@@ -107,6 +115,6 @@ def price_quote(uow, number: str, command: dict, clock) -> Quote:
 
 def mark_ordered(uow, quote_id: str) -> None:
     """Called in the checkout's transaction when the cart came from a quote."""
-    quote = Quotes(uow.session).by_id(quote_id)
+    quote = Quotes(uow.session).by_id(quote_id, lock=True)
     if quote is not None:
         quote.mark_ordered()
