@@ -16,6 +16,14 @@ them due at once, so the outage, not the longest back-off, decides when they go 
 
 A crash between 2 and 3 leaves the lease to expire and the row is published
 again: delivery is at-least-once, and consumers deduplicate on ``event_id``.
+
+Every publish is bounded (``confirm_timeout``, SPORTELLO_PUBLISH_CONFIRM_TIMEOUT): a
+black-holed connection fails the row like a refused one, never holds the relay. And every
+publish is ``mandatory``: RabbitMQ confirms a message no queue is bound for, and drops it.
+A returned event of a type some Sportello service handles (its handler queue is missing:
+``sportello declare-queues`` not run, a queue deleted) is not marked sent; it backs off and
+goes out once the queue exists. One that no Sportello service handles (order_cancelled, some
+RMA steps: outside consumers' business, who bind their own queues) is marked sent as before.
 """
 from __future__ import annotations
 
@@ -24,12 +32,12 @@ import logging
 import random
 from datetime import timedelta
 
-from nameko.amqp.publish import Publisher
 from nameko.standalone.events import get_event_exchange
 from sqlalchemy import func, or_, select, update
 
 from services.chassis.domain import utcnow
 from services.chassis.loops import WakeableLoop
+from services.chassis.publishing import DEFAULT_CONFIRM_TIMEOUT, ConfirmedPublisher, Unroutable
 from services.chassis.settle import BROKER_UNREACHABLE
 from services.chassis.tables import outbox_messages
 
@@ -56,6 +64,8 @@ class OutboxRelay(WakeableLoop):
         batch_size: int = 100,
         lease_seconds: float = 30.0,
         declare_exchange: bool = True,
+        confirm_timeout: float = DEFAULT_CONFIRM_TIMEOUT,
+        consumed_event_types=None,
     ):
         super().__init__(poll_interval, batch_size)
         self.session_factory = session_factory
@@ -64,17 +74,27 @@ class OutboxRelay(WakeableLoop):
         # Rows that failed because the broker was away: due again once it answers.
         self.failed_while_away: set[str] = set()
         self.exchange = get_event_exchange(service_name, {})
-        # Persistent messages, confirms on; kombu retries a dropped connection
-        # a few times before the publish raises and the row waits its back-off.
-        self.publisher = Publisher(
-            amqp_uri,
-            use_confirms=True,
-            serializer="json",
-            # Not where the operator declared it: the service's broker user may not configure exchanges.
-            declare=[self.exchange] if declare_exchange else [],
-            retry=True,
-            retry_policy={"max_retries": 2, "interval_start": 0.2, "interval_step": 0.5, "interval_max": 1},
-        )
+        # Not where the operator declared it: the service's broker user may not configure exchanges.
+        self.declare = [self.exchange] if declare_exchange else []
+        # Persistent messages, confirms on, each publish bounded; a kept connection that died is
+        # replaced once before the publish raises and the row waits its back-off.
+        self.publisher = ConfirmedPublisher(amqp_uri, confirm_timeout)
+        # The event types whose return means a missing handler queue: asked of the service
+        # classes on the first return only (importing them all costs about a second).
+        self._consumed = consumed_event_types
+
+    def consumed_event_types(self) -> frozenset[str]:
+        if self._consumed is None:
+            from services.chassis.queues import consumed_event_types
+
+            self._consumed = consumed_event_types(self.service_name)
+        return frozenset(self._consumed)
+
+    def run(self) -> None:
+        try:
+            super().run()
+        finally:
+            self.publisher.close()
 
     # -- one pass ----------------------------------------------------------------
     def run_once(self) -> int:
@@ -86,15 +106,27 @@ class OutboxRelay(WakeableLoop):
         if not rows:
             return 0
         sent_ids: list[str] = []
+        unroutable: list[tuple[dict, Exception]] = []
         failure: tuple[dict, Exception] | None = None
         for row in rows:
             try:
                 self.publish(row)
-            except Exception as exc:  # broker down, nack, connection lost...
+            except Unroutable as exc:
+                if row["event_type"] in self.consumed_event_types():
+                    unroutable.append((row, exc))  # its handler queue is missing: later, not lost
+                    continue
+                log.debug("outbox: no queue bound for %s %s; no Sportello service handles it", row["event_type"],
+                          row["event_id"])
+            except Exception as exc:  # broker down, nack, connection lost, no confirm in time...
                 failure = (row, exc)
                 break  # the broker is likely unreachable: leave the rest for later
             sent_ids.append(row["event_id"])
         self.mark_sent(sent_ids)
+        for row, exc in unroutable:
+            self.mark_failed(row, exc)
+            log.warning("outbox: %s %s reached no queue (is `sportello declare-queues` run?); kept, attempt %d",
+                        row["event_type"], row["event_id"], row["attempts"] + 1)
+        attempted = len(sent_ids) + len(unroutable)
         if sent_ids and self.failed_while_away:
             self.retry_now(sorted(self.failed_while_away))
             log.info("outbox: the broker answers again; %d rows waiting out a back-off are due now",
@@ -105,11 +137,11 @@ class OutboxRelay(WakeableLoop):
             self.mark_failed(row, exc)
             if isinstance(exc, BROKER_UNREACHABLE):
                 self.failed_while_away.add(row["event_id"])
-            unattempted = [r["event_id"] for r in rows[len(sent_ids) + 1 :]]
+            unattempted = [r["event_id"] for r in rows[attempted + 1 :]]
             self.release(unattempted)
             log.warning(
-                "outbox: publishing %s %s failed (attempt %d): %s",
-                row["event_type"], row["event_id"], row["attempts"] + 1, exc,
+                "outbox: publishing %s %s failed (attempt %d): %s: %s",
+                row["event_type"], row["event_id"], row["attempts"] + 1, type(exc).__name__, exc,
             )
         return len(sent_ids)
 
@@ -144,8 +176,10 @@ class OutboxRelay(WakeableLoop):
             json.loads(row["payload"]),
             exchange=self.exchange,
             routing_key=row["event_type"],
-            extra_headers=headers,
+            headers=headers,
             message_id=row["event_id"],
+            mandatory=True,
+            declare=self.declare,
         )
 
     def mark_sent(self, event_ids: list[str]) -> None:

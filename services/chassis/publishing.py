@@ -99,8 +99,8 @@ class ConfirmedPublisher:
         if connection is not None:
             try:
                 connection.collect()
-            except Exception:  # nosec B110: a connection already broken has nothing left to release
-                pass
+            except Exception:
+                pass  # a connection already broken has nothing left to release
 
     def close(self) -> None:
         connection, self.connection, self.producer = self.connection, None, None
@@ -112,5 +112,5 @@ class ConfirmedPublisher:
         except (Exception, eventlet.Timeout):
             try:
                 connection.collect()
-            except Exception:  # nosec B110
+            except Exception:
                 pass

@@ -8,6 +8,7 @@ exactly the arguments nameko and :mod:`services.chassis.retry` use.
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import logging
@@ -37,6 +38,16 @@ def _event_handlers(service_cls):
 def handled_event_types(service_cls) -> list[tuple[str, str]]:
     """(source service, event type) of every event handler of ``service_cls``."""
     return [(handler.source_service, handler.event_type) for _, handler in _event_handlers(service_cls)]
+
+
+@functools.lru_cache(maxsize=None)
+def consumed_event_types(source: str) -> frozenset[str]:
+    """The event types of ``source`` that some Sportello service handles (so has a handler queue for)."""
+    from services.chassis.cli import import_service
+    from services.chassis.config import SERVICES
+
+    return frozenset(event_type for name in SERVICES for origin, event_type in handled_event_types(import_service(name))
+                     if origin == source)
 
 
 def handler_queues(service_cls, queue_type: str = "classic") -> list[Queue]:

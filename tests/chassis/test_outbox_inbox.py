@@ -13,7 +13,9 @@ from services.accounts.schemas import EVENT_SCHEMAS as ACCOUNTS_EVENTS
 from services.chassis.database import UnitOfWork, make_engine
 from services.chassis.domain import utcnow
 from services.chassis.migrations import upgrade
+from services.chassis.cli import import_service
 from services.chassis.outbox import OutboxRelay
+from services.chassis.queues import declare_queues
 from services.chassis.tables import inbox_messages, outbox_messages
 from services.messaging.adapters.orm import notifications
 from tests.support.fixtures import wait_until
@@ -165,6 +167,7 @@ def test_rows_held_back_while_the_broker_was_away_go_out_with_the_first_publish_
     from services.accounts.usecases import registration
 
     engine, sessions = accounts_uow(config)
+    declare_queues(config["AMQP_URI"], [import_service("messaging")])  # customer_registered has a queue to go to
     broker = TcpRelay(config["AMQP_URI"])
     relay = OutboxRelay(sessions, "accounts", broker.amqp_uri)
     try:
