@@ -138,6 +138,35 @@ def test_an_add_to_cart_the_gateway_gave_up_on_and_its_retry_add_one_line_once(s
     assert [(line["reference"], line["quantity"]) for line in lines] == [("SAW-01", 3)]
 
 
+@pytest.fixture
+def returns_shop(system, client, config, catalog, tmp_path):  # noqa: F811
+    from tests.returns.conftest import ReturnsShop
+
+    config["RPC_TIMEOUT"] = RPC_TIMEOUT
+    config["RETURNS"] = {"storage_dir": str(tmp_path / "returns")}
+    system.start("accounts", "catalog", "orders", "returns", "gateway")
+    return ReturnsShop(client, config)
+
+
+def test_an_attachment_the_gateway_gave_up_on_and_its_retry_attach_one_file(returns_shop, client, config, tmp_path):
+    from tests.returns.test_attachments import PDF, PNG
+
+    shop = returns_shop
+    anna, staff = shop.customer(), shop.staff()
+    number = shop.open_return(anna, shop.deliver_order(anna, staff))["number"]
+    key = new_key()
+    attach = lambda data=PNG: client.post(f"/api/v1/returns/{number}/attachments", headers={**anna, **key},  # noqa: E731
+                                          files={"file": ("damage.png", data, "image/png")})
+    with database_locked(config, "returns", "rmas", RPC_TIMEOUT + 2):
+        assert_problem(attach(), 504, "service-timeout", field=None)
+    answer = retried(attach)  # each try its own multipart boundary: the parts are what count
+    assert answer.status_code == 201, answer.text
+    assert_problem(attach(PDF), 422, "idempotency-key-reused")
+    rma = client.get(f"/api/v1/returns/{number}", headers=anna).json()
+    assert [a["id"] for a in rma["attachments"]] == [answer.json()["id"]]
+    assert len([f for f in (tmp_path / "returns").rglob("*") if f.is_file()]) == 1  # no orphan file either
+
+
 # -- R19: checkout ----------------------------------------------------------------------------------
 def test_a_key_used_for_one_cart_is_refused_for_another(shop, client):
     anna = shop.customer()
