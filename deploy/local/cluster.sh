@@ -200,9 +200,11 @@ case $cmd in
     echo "cluster.sh: PostgreSQL on 127.0.0.1:$pg_port, RabbitMQ nodes $(node_name 1) $(node_name 2) $(node_name 3) (AMQP 5701-5703) in one cluster"
     ;;
   down)
-    for n in 3 2 1; do
-      if listening "$(amqp_port "$n")"; then ctl "$n" stop >/dev/null 2>&1 || true; fi
+    # All at once, as `up` starts them: a quorum queue's leader is not handed from node to node.
+    for n in "${nodes[@]}"; do
+      if listening "$(amqp_port "$n")"; then ctl "$n" stop >/dev/null 2>&1 & fi
     done
+    wait || true
     pg_stop
     echo "cluster.sh: stopped the broker nodes and PostgreSQL"
     ;;

@@ -51,6 +51,10 @@ def test_sigint_to_the_whole_process_group_stops_every_process_within_seconds(vh
     try:
         wait_until(lambda: healthy(port) or process.poll() is not None, timeout=90, interval=0.5)
         assert process.poll() is None, log.read_text()
+        # /health names each service's processes (one each here) and the broker node AMQP_URI names.
+        body = requests.get(f"http://127.0.0.1:{port}/health", timeout=5).json()
+        assert {name: state["instances"] for name, state in body["services"].items()} == {n: 1 for n in SERVICES}
+        assert [node["status"] for node in body["broker"]["nodes"]] == ["up"] and body["broker"]["clusters"] == 1
         os.killpg(pgid, signal.SIGINT)  # what Ctrl-C does
         started = time.monotonic()
         process.wait(timeout=STOP_WITHIN_SECONDS + 15)
