@@ -3,10 +3,13 @@
 One mechanism for all of them (services/chassis/throttling.py); the limits are lowered
 through the ``RATE_LIMITS`` config section so that a test needs a handful of requests.
 """
+import math
+import time
 from datetime import datetime, timedelta, timezone
 
 import eventlet
 import pytest
+import requests
 from sqlalchemy import update
 
 from services.accounts.adapters.orm import login_throttles
@@ -200,6 +203,43 @@ def test_after_a_long_spray_from_the_office_a_colleague_who_never_failed_there_w
     sara = shop.login("sara@rossi.it")  # failed here once: waits out the address's lock
     assert_limited(sara, "too-many-attempts", window=15 * 60)
     assert int(sara.headers["Retry-After"]) > 30
+
+
+# -- parallel guesses (REVIEW R8) --------------------------------------------------------------
+def parallel_logins(client, identifier, password, times, headers=None):
+    """``times`` logins at once, each on a connection of its own (as many browsers would)."""
+    def one(_):
+        return requests.post(client.base_url + "/api/v1/auth/login", json={"identifier": identifier,
+                             "password": password}, headers=headers or {}, timeout=30)
+    return list(eventlet.GreenPool(times).imap(one, range(times)))
+
+
+def test_forty_parallel_wrong_logins_for_one_account_evaluate_five_passwords_only(shop, client):
+    """REVIEW R8: the counters were read, then written back after the password check, so parallel
+    guesses read the same count and most of them were never counted (PostgreSQL: 40 evaluated)."""
+    shop.register("anna@example.it")
+    answers = parallel_logins(client, "anna@example.it", "wrong password 123", 40)
+    statuses = sorted(response.status_code for response in answers)
+    assert statuses == [401] * 5 + [429] * 35, statuses
+    for refused in (response for response in answers if response.status_code == 429):
+        assert_limited(refused, "too-many-attempts", window=15 * 60)
+    assert_limited(shop.login("anna@example.it"), "too-many-attempts", window=15 * 60)  # even the right password
+
+
+def test_parallel_guesses_from_one_address_over_many_accounts_spend_the_address_budget_exactly(shop, client):
+    """Spraying in parallel: 20 failures per address, then the gate lets one guess through per delay
+    (PostgreSQL checked all 40)."""
+    def one(n):
+        return requests.post(client.base_url + "/api/v1/auth/login", timeout=30,
+                             json={"identifier": f"victim{n}@example.it", "password": "Summer2026!"})
+    started = time.monotonic()
+    answers = list(eventlet.GreenPool(40).imap(one, range(40)))
+    elapsed = time.monotonic() - started
+    statuses = [response.status_code for response in answers]
+    # The budget, then one guess each time the gate opens again: after 1 s, 2 s more, 4 s more...
+    gate_openings = 1 + int(math.log2(elapsed + 1))
+    assert 21 <= statuses.count(401) <= 20 + gate_openings, (sorted(statuses), elapsed)
+    assert statuses.count(401) + statuses.count(429) == 40, sorted(statuses)
 
 
 # -- REVIEW R21: identifiers that grow when lower-cased ------------------------------------------

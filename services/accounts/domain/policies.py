@@ -92,12 +92,44 @@ class LoginThrottles:
             self.gate.locked_until = now + min(delay, GATE_MAX_DELAY)
         return [self.identifier, self.pair, self.address, self.gate]
 
-    def succeeded(self) -> None:
+    def reserve(self, now: datetime) -> "Reservation":
+        """Counts the attempt as a failure *before* its password is checked, so that parallel
+        guesses cannot all be checked against the same count (REVIEW R8): exactly the budget is
+        ever checked. :meth:`succeeded` gives the address's share back when the password was right."""
+        address_before = self.address.locked_until if self.address is not None else None
+        gate_before = self.gate.locked_until if self.gate is not None else None
+        self.failed(now)
+        if self.address is None:
+            return Reservation()
+        return Reservation(self.address.window_started_at, address_before, self.address.locked_until,
+                           gate_before, self.gate.locked_until)
+
+    def succeeded(self, reservation: "Reservation | None" = None) -> None:
         """The identifier proved itself; the address's counters are not cleared (one good account
-        of the attacker's own must not wipe their failures out)."""
+        of the attacker's own must not wipe their failures out), only this attempt's reservation
+        is taken back from them -- where nobody changed them since."""
         self.identifier.clear()
         if self.pair is not None:
             self.pair.clear()
+        if reservation is None or self.address is None or reservation.address_window is None:
+            return
+        if self.address.window_started_at == reservation.address_window and self.address.failures > 0:
+            self.address.failures -= 1
+        if self.address.locked_until == reservation.address_locked_after:
+            self.address.locked_until = reservation.address_locked_before
+        if self.gate.locked_until == reservation.gate_locked_after:
+            self.gate.locked_until = reservation.gate_locked_before
+
+
+@dataclass(frozen=True)
+class Reservation:
+    """What :meth:`LoginThrottles.reserve` changed at the address, to be given back on success."""
+
+    address_window: datetime | None = None
+    address_locked_before: datetime | None = None
+    address_locked_after: datetime | None = None
+    gate_locked_before: datetime | None = None
+    gate_locked_after: datetime | None = None
 
 
 class Throttle(ChassisThrottle):

@@ -1,7 +1,6 @@
 """Login, logout, token checks, password reset and invitation activation."""
 from __future__ import annotations
 
-from sqlalchemy.exc import IntegrityError
 
 from services.accounts.adapters.repositories import Customers, OneTimeTokens, Sessions, Throttles
 from services.accounts.domain import policies
@@ -12,26 +11,29 @@ from services.chassis.auth import Identity
 
 
 def login(uow, identifier: str, password: str, client_address: str | None, hasher, clock):
-    """Returns (token, session, customer). Unknown account and wrong password look the same."""
-    now = clock()
+    """Returns (token, session, customer). Unknown account and wrong password look the same.
+
+    The attempt is counted as a failure before the password is checked, under the throttle rows'
+    locks (REVIEW R8), and that transaction ends before the check: argon2 takes ~35 ms, and on SQLite
+    the process's one connection would be held for all of it (REVIEW R16). A right password then
+    takes its count back.
+    """
     throttles = Throttles(uow.session)
     counters = login_throttles(throttles, identifier, client_address)
+    now = clock()  # once the locks are held: a parallel attempt may have locked the rows meanwhile
     wait = counters.retry_after(now)
     if wait:
         uow.rollback()
         raise TooManyAttempts("Try again later.", extra={"retry_after": wait})
+    reservation = counters.reserve(now)
     customer = Customers(uow.session).by_login(identifier)
+    uow.commit()
     usable = customer is not None and customer.can_log_in
     # Verify against a dummy hash when there is no usable account: same work, same timing.
     matches = hasher.verify(customer.password_hash if usable else hasher.dummy_hash, password)
     if not (usable and matches):
-        throttles.save(*counters.failed(now))
-        try:
-            uow.commit()
-        except IntegrityError:  # a concurrent failure created the same throttle row
-            uow.rollback()
         raise InvalidCredentials("Check the e-mail or customer number and the password.")
-    counters.succeeded()
+    login_throttles(throttles, identifier, client_address).succeeded(reservation)
     token = policies.new_secret_token()
     session = Session(customer.id, token, now, client_address)
     Sessions(uow.session).add(session)
@@ -40,12 +42,13 @@ def login(uow, identifier: str, password: str, client_address: str | None, hashe
 
 
 def login_throttles(throttles: Throttles, identifier: str, client_address: str | None) -> policies.LoginThrottles:
+    """The attempt's counters, locked until the transaction ends."""
     typed = identifier.strip().lower()  # keys are hashed by the chassis: any length fits
     if not client_address:
-        return policies.LoginThrottles(throttles.get(f"login:{typed}"))
-    return policies.LoginThrottles(
-        identifier=throttles.get(f"login:{typed}"), pair=throttles.get(f"login-from:{client_address} {typed}"),
-        address=throttles.get(f"address:{client_address}"), gate=throttles.get(f"address-gate:{client_address}"))
+        return policies.LoginThrottles(*throttles.locked(f"login:{typed}"))
+    return policies.LoginThrottles(*throttles.locked(
+        f"login:{typed}", f"login-from:{client_address} {typed}", f"address:{client_address}",
+        f"address-gate:{client_address}"))
 
 
 def authenticate(uow, token: str, clock) -> Identity:

@@ -20,7 +20,7 @@ def current_customer(uow, caller: Identity) -> Customer:
 
 
 def confirm_password(customer: Customer, password: str | None, hasher) -> None:
-    """Delicate changes ask for the current password again."""
+    """Delicate changes ask for the current password again (checked with no transaction open)."""
     if not password or not hasher.verify(customer.password_hash, password):
         raise PasswordConfirmationFailed("Enter your current password to confirm.",
                                          fields={"current_password": ["Does not match."]})
@@ -28,8 +28,14 @@ def confirm_password(customer: Customer, password: str | None, hasher) -> None:
 
 def update_profile(uow, caller: Identity, changes: dict, hasher, clock) -> Customer:
     customer = current_customer(uow, caller)
+    new_hash = None
     if any(name in changes for name in DELICATE_PROFILE_FIELDS):
+        uow.release()  # argon2 works with no connection held (REVIEW R16)
         confirm_password(customer, changes.get("current_password"), hasher)
+        if "new_password" in changes:
+            check_password(changes["new_password"], *(changes.get(name, getattr(customer, name))
+                                                      for name in ("email", "first_name", "last_name")))
+            new_hash = hasher.hash(changes["new_password"])
     reset_channels = (customer.email_normalised, customer.phone)
     for name in ("first_name", "last_name", "phone", "language"):
         if name in changes:
@@ -43,9 +49,8 @@ def update_profile(uow, caller: Identity, changes: dict, hasher, clock) -> Custo
     if (customer.email_normalised, customer.phone) != reset_channels:
         # A link sent to the mailbox or phone just left behind (perhaps why it was left) dies now (REVIEW R24).
         OneTimeTokens(uow.session).expire_unused(customer.id, "reset", clock())
-    if "new_password" in changes:
-        check_password(changes["new_password"], customer.email, customer.first_name, customer.last_name)
-        customer.password_hash = hasher.hash(changes["new_password"])
+    if new_hash is not None:
+        customer.password_hash = new_hash
         # Other devices log in again; this one stays logged in.
         Sessions(uow.session).revoke_all(customer.id, clock(), keep=caller.session_id)
     uow.commit()
@@ -59,6 +64,7 @@ def get_billing(uow, caller: Identity) -> BillingProfile | None:
 
 def put_billing(uow, caller: Identity, data: dict, hasher, clock) -> BillingProfile:
     customer = current_customer(uow, caller)
+    uow.release()
     confirm_password(customer, data.pop("current_password", None), hasher)
     billing = Billing(uow.session)
     profile = billing.get(customer.id)
@@ -92,7 +98,8 @@ def export(uow, caller: Identity) -> dict:
 
 def erase(uow, caller: Identity, password: str, hasher, clock) -> None:
     customer = current_customer(uow, caller)
-    confirm_password(customer, password, hasher)  # before the lock: hashing takes a while
+    uow.release()
+    confirm_password(customer, password, hasher)  # before the lock, with no transaction: hashing takes a while
     now = clock()
     customers, companies = Customers(uow.session), Companies(uow.session)
     if customer.company_id:

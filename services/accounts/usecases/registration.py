@@ -39,6 +39,8 @@ def register_customer(uow, command: dict, hasher, clock, require_resale_declarat
                       fields={"resale_declaration": ["This shop sells for resale only."]})
     check_email(command["email"])
     check_password(command["password"], command["email"], command["first_name"], command["last_name"])
+    # Hashed before the first query: no connection is held while argon2 works (REVIEW R16).
+    password_hash = hasher.hash(command["password"])
     if customers.email_taken(command["email"]):
         raise AccountNotCreated(DUPLICATE_EMAIL, fields={"email": ["Cannot be used."]})
     if company_data and companies.tax_id_taken(company_data["tax_id"]):
@@ -52,7 +54,7 @@ def register_customer(uow, command: dict, hasher, clock, require_resale_declarat
         customer_number=customers.next_customer_number(),
         email=command["email"], first_name=command["first_name"], last_name=command["last_name"],
         phone=command.get("phone"), language=command.get("language", "en"),
-        password_hash=hasher.hash(command["password"]), now=now,
+        password_hash=password_hash, now=now,
         kind="business" if company else "private",
         company_id=company.id if company else None, company_role="admin" if company else None,
         resale_declared=bool(command.get("resale_declaration")),

@@ -100,3 +100,35 @@ def test_without_a_client_address_only_the_identifier_counts():
     for _ in range(policies.ACCOUNT_RULE.max_failures):
         assert attempt.failed(NOW) == [attempt.identifier]
     assert attempt.retry_after(NOW) == int(policies.ACCOUNT_RULE.lockout.total_seconds())
+
+
+def test_an_attempt_is_counted_before_its_password_is_checked_and_a_right_one_takes_its_count_back():
+    """REVIEW R8: counting after the check let parallel guesses all be checked against one count."""
+    address = Address()
+    for n in range(ADDRESS_RULE.max_failures - 1):
+        address.attempt(f"user{n}").failed(NOW)
+    before = {key: vars(row).copy() for key, row in address.rows.items()}
+    attempt = address.attempt("anna")
+    reservation = attempt.reserve(NOW)  # counted at once: the address is at its budget now
+    assert address.attempt("user0").retry_after(NOW) > GATE_CAP
+    attempt.succeeded(reservation)  # the right password: as if the attempt had never been counted
+    assert address.rows["address"].failures == ADDRESS_RULE.max_failures - 1
+    assert address.attempt("user0").retry_after(NOW) == 0
+    for key in ("address", "gate"):
+        assert {k: v for k, v in vars(address.rows[key]).items() if not k.startswith("_")} == \
+            {k: v for k, v in before[key].items() if not k.startswith("_")}
+
+
+def test_a_right_password_past_the_budget_gives_the_gate_back_unless_another_attempt_took_it_since():
+    address = Address()
+    spend_the_budget(address)
+    attempt = address.attempt("luca")
+    reservation = attempt.reserve(NOW)  # past the budget: the gate closes for a second
+    assert address.attempt("sara").retry_after(NOW) == 1
+    attempt.succeeded(reservation)
+    assert address.attempt("sara").retry_after(NOW) == 0  # Luca's right password closed nothing
+    later = NOW + timedelta(seconds=2)
+    reservation = address.attempt("luca").reserve(NOW)
+    address.attempt("mallory").failed(later)  # meanwhile a guess failed: the gate is its now
+    address.attempt("luca").succeeded(reservation)
+    assert address.attempt("sara").retry_after(later) > 0
