@@ -167,6 +167,30 @@ def test_an_attachment_the_gateway_gave_up_on_and_its_retry_attach_one_file(retu
     assert len([f for f in (tmp_path / "returns").rglob("*") if f.is_file()]) == 1  # no orphan file either
 
 
+@pytest.fixture
+def desk(system, client, config, smtp_server, catalog, tmp_path):  # noqa: F811
+    from tests.messaging.http.conftest import Desk, configure_messaging
+
+    configure_messaging(config, smtp_server, tmp_path)
+    config["RPC_TIMEOUT"] = RPC_TIMEOUT
+    system.start("accounts", "catalog", "orders", "messaging", "gateway")
+    return Desk(client, config, smtp_server)
+
+
+def test_a_message_the_gateway_gave_up_on_and_its_retry_post_one_message(desk, client, config):
+    anna = desk.customer()
+    thread = desk.write(anna, "Where is my drill?")
+    key = new_key()
+    reply = lambda: client.post(f"/api/v1/messages/{thread['id']}", json={"body": "Any news?"},  # noqa: E731
+                                headers={**anna, **key})
+    with database_locked(config, "messaging", "threads", RPC_TIMEOUT + 2):
+        assert_problem(reply(), 504, "service-timeout", field=None)
+    answer = retried(reply)
+    assert answer.status_code == 201, answer.text
+    shown = client.get(f"/api/v1/messages/{thread['id']}", headers=anna).json()
+    assert [m["body"] for m in shown["messages"]] == ["Where is my drill?", "Any news?"]
+
+
 # -- R19: checkout ----------------------------------------------------------------------------------
 def test_a_key_used_for_one_cart_is_refused_for_another(shop, client):
     anna = shop.customer()
