@@ -225,10 +225,11 @@ class BrokerAdmin:
         """A queue policy (services/chassis/policies.py): the operator's user needs the policymaker tag."""
         self._put(f"policies/{quote(vhost, safe='')}/{quote(name, safe='')}", body)
 
-    def broker_version(self) -> str:
+    def overview(self) -> dict:
+        """The broker's version and listeners (GET /api/overview)."""
         response = requests.get(f"{self.api}/overview", auth=self.auth, timeout=self.timeout)
         response.raise_for_status()
-        return str(response.json().get("rabbitmq_version", ""))
+        return response.json()
 
     def delete_user(self, user: str) -> None:
         requests.delete(f"{self.api}/users/{quote(user, safe='')}", auth=self.auth, timeout=self.timeout)

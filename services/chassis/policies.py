@@ -22,7 +22,13 @@ must carry these keys too.
 """
 from __future__ import annotations
 
+import logging
 import re
+from urllib.parse import urlsplit
+
+import requests
+
+log = logging.getLogger(__name__)
 
 HANDLER_DELIVERY_LIMIT = 20
 RPC_DELIVERY_LIMIT = 5
@@ -57,12 +63,33 @@ def policies(services, broker_version: str) -> dict[str, dict]:
     return bodies
 
 
+def serves(overview: dict, amqp_uri: str) -> bool:
+    """Whether the broker the management API describes listens on AMQP_URI's port."""
+    port = urlsplit(amqp_uri).port or (5671 if amqp_uri.startswith("amqps") else 5672)
+    return any(int(listener.get("port", 0)) == port for listener in overview.get("listeners", ())
+               if str(listener.get("protocol", "")).startswith("amqp"))
+
+
 def apply_policies(amqp_uri: str, services, management_url: str = "") -> dict[str, dict]:
-    """Set (idempotently) every policy on AMQP_URI's vhost through the management API, as the operator."""
+    """Set (idempotently) every policy on AMQP_URI's vhost through the management API, as the operator.
+
+    Without RABBITMQ_MANAGEMENT_URL the API is guessed at AMQP_URI's host, port 15672; when nothing
+    answers there, or a broker that is not AMQP_URI's (a private test node on its own port), no
+    policy is set and {} is returned: never another broker's. A configured URL that fails raises."""
     from services.chassis.broker_identities import BrokerAdmin, credentials_of, management_url_for, vhost_of
 
     admin = BrokerAdmin(management_url_for(amqp_uri, management_url), credentials_of(amqp_uri))
-    bodies = policies(services, admin.broker_version())
+    try:
+        overview = admin.overview()
+    except requests.RequestException:
+        if management_url:
+            raise
+        log.warning("no management API at %s: queue policies not set (set RABBITMQ_MANAGEMENT_URL)", admin.api)
+        return {}
+    if not management_url and not serves(overview, amqp_uri):
+        log.warning("the management API at %s belongs to another broker: queue policies not set", admin.api)
+        return {}
+    bodies = policies(services, str(overview.get("rabbitmq_version", "")))
     vhost = vhost_of(amqp_uri)
     for name, body in bodies.items():
         admin.set_policy(vhost, name, body)

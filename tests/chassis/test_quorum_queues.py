@@ -175,3 +175,20 @@ def test_looking_at_dead_letters_30_times_on_a_quorum_queue_with_a_delivery_limi
     assert [letter.id for letter in queues.show_dead_letters(uri, "quorate")] == [before[0].id]
     assert queues.discard_dead_letters(uri, "quorate", {before[0].id}) == 1
     assert queues.count_dead_letters(uri, "quorate") == 0
+
+
+def test_on_rabbitmq_4_dead_letter_queues_get_an_unlimited_delivery_limit_and_3_10_none():
+    from services.chassis.policies import policies
+
+    assert policies(["orders"], "4.1.2")["sportello-dead-letters"]["definition"] == {"delivery-limit": -1}
+    assert "sportello-dead-letters" not in policies(["orders"], "3.10.8")  # 3.10 refuses -1 and has no default
+
+
+def test_policies_are_never_set_on_a_broker_that_is_not_amqp_uris(vhost):
+    from services.chassis.policies import apply_policies
+
+    # A private node on its own port (the fault suite's) and no RABBITMQ_MANAGEMENT_URL: the API
+    # guessed at :15672 is another broker's.
+    other = vhost.amqp_uri.replace("127.0.0.1:5672", "127.0.0.1:5999").replace("127.0.0.1/", "127.0.0.1:5999/")
+    assert apply_policies(other, ["orders"]) == {}
+    assert requests.get(f"{vhost.api}/policies/{vhost.name}", auth=vhost.auth, timeout=10).json() == []
