@@ -77,7 +77,7 @@ class Settings:
     # default sits below the RPC timeout): lock and statement timeouts, connect and pool waits,
     # TCP keepalives and the longest time sent data may stay unacknowledged.
     pg_statement_timeout: float = 8.0
-    pg_lock_timeout: float = 4.0
+    pg_lock_timeout: float = 5.0
     pg_connect_timeout: float = 3.0
     pg_pool_timeout: float = 5.0
     pg_keepalives_idle: float = 5.0
@@ -220,7 +220,7 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
                                          get("SPORTELLO_PUBLISH_CONFIRM_TIMEOUT", "10"), 0.1),
         database_urls=database_urls,
         pg_statement_timeout=at_least("SPORTELLO_PG_STATEMENT_TIMEOUT", get("SPORTELLO_PG_STATEMENT_TIMEOUT", "8"), 0),
-        pg_lock_timeout=at_least("SPORTELLO_PG_LOCK_TIMEOUT", get("SPORTELLO_PG_LOCK_TIMEOUT", "4"), 0),
+        pg_lock_timeout=at_least("SPORTELLO_PG_LOCK_TIMEOUT", get("SPORTELLO_PG_LOCK_TIMEOUT", "5"), 0),
         pg_connect_timeout=at_least("SPORTELLO_PG_CONNECT_TIMEOUT", get("SPORTELLO_PG_CONNECT_TIMEOUT", "3"), 0),
         pg_pool_timeout=at_least("SPORTELLO_PG_POOL_TIMEOUT", get("SPORTELLO_PG_POOL_TIMEOUT", "5"), 0.1),
         pg_keepalives_idle=at_least("SPORTELLO_PG_KEEPALIVES_IDLE", get("SPORTELLO_PG_KEEPALIVES_IDLE", "5"), 1),

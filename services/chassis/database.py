@@ -29,6 +29,7 @@ from sqlalchemy.orm import Session, sessionmaker  # noqa: E402
 from sqlalchemy.pool import NullPool  # noqa: E402
 
 from services.chassis.config import declares_topology  # noqa: E402
+from services.chassis.database_bounds import BoundedQueuePool, DatabaseBounds, busy_errors_as_unavailable  # noqa: E402
 from services.chassis.domain import DomainEvent, utcnow  # noqa: E402
 from services.chassis.retention import Pruner, Retention  # noqa: E402
 from services.chassis.tables import inbox_messages, outbox_messages  # noqa: E402
@@ -48,7 +49,9 @@ def missing_sqlite_file(url: str) -> str | None:
     return path if path and path != ":memory:" and not os.path.exists(path) else None
 
 
-def engine_options(url: str, pool: bool = True) -> dict[str, Any]:
+def engine_options(url: str, pool: bool = True, bounds: DatabaseBounds | None = None) -> dict[str, Any]:
+    """``bounds``: a service's engine (lock and statement timeouts too); without, an operator's command,
+    whose connections are bounded (connect timeout, keepalives) but not its statements (migrations)."""
     if url.startswith("sqlite"):
         # SQLite blocks the eventlet hub for each statement, and its busy-wait
         # would block the greenthread holding the lock too: so a process uses
@@ -60,15 +63,19 @@ def engine_options(url: str, pool: bool = True) -> dict[str, Any]:
         else:
             options["poolclass"] = NullPool
         return options
+    connect_args = (bounds or DatabaseBounds()).connect_args(sessions=bounds is not None)
     if not pool:
-        return {"poolclass": NullPool}
-    return {"pool_size": 10, "max_overflow": 10, "pool_pre_ping": True, "pool_timeout": 30}
+        return {"poolclass": NullPool, "connect_args": connect_args}
+    return {"pool_size": 10, "max_overflow": 10, "pool_pre_ping": True, "poolclass": BoundedQueuePool,
+            "pool_timeout": (bounds or DatabaseBounds()).pool_timeout, "connect_args": connect_args}
 
 
-def make_engine(url: str) -> Engine:
+def make_engine(url: str, bounds: DatabaseBounds | None = None) -> Engine:
     if url.startswith("postgres://"):
         raise ValueError("use postgresql+psycopg://, not postgres:// (SQLAlchemy refuses it)")
-    engine = create_engine(url, **engine_options(url))
+    engine = create_engine(url, **engine_options(url, bounds=bounds))
+    if engine.dialect.name == "postgresql":
+        busy_errors_as_unavailable(engine)
     if engine.dialect.name == "sqlite":
 
         @event.listens_for(engine, "connect")
@@ -242,7 +249,7 @@ class Database(DependencyProvider):
         config = self.container.config
         service = self.container.service_name
         url = config["DATABASE_URLS"][service]
-        self.engine = make_engine(url)
+        self.engine = make_engine(url, DatabaseBounds.from_config(config))
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
         relay_options = dict(config.get("OUTBOX_RELAY", {}))
         self.relay_enabled = relay_options.pop("enabled", True)

@@ -95,6 +95,22 @@ class ServiceUnavailable(DomainError):
     title = "A service is not available right now."
 
 
+class DatabaseBusy(ServiceUnavailable):
+    """A lock or statement timeout, or no free connection: nothing was written; the same request
+    may be sent again (services/chassis/database_bounds.py). Travels as ``ServiceUnavailable``."""
+
+    problem = "database-busy"
+    title = "The shop is busy right now. Try again in a moment."
+
+
+class DatabaseUnavailable(ServiceUnavailable):
+    """No connection to the database could be made within the connect timeout. Travels as
+    ``ServiceUnavailable``."""
+
+    problem = "database-unavailable"
+    title = "The shop cannot reach its database right now. Try again in a moment."
+
+
 @deserialize_to_instance
 class ServiceTimeout(DomainError):
     problem = "service-timeout"
