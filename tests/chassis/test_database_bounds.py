@@ -13,7 +13,7 @@ from sqlalchemy.engine import make_url
 
 from services.chassis.database import make_engine
 from services.chassis.database_bounds import DatabaseBounds
-from services.chassis.errors import DatabaseUnavailable
+from services.chassis.errors import DatabaseBusy, DatabaseUnavailable
 from tests.catalog.harness import assert_problem
 from tests.orders.events import outbox_events
 from tests.returns.conftest import catalog, shop  # noqa: F401  (the returns shop: a delivered order, an RMA)
@@ -75,6 +75,26 @@ def test_a_service_engine_sets_the_lock_and_statement_timeouts_an_operator_engin
     finally:
         service.dispose()
         operator.dispose()
+
+
+@postgresql_only
+@pytest.mark.postgresql
+def test_a_statement_past_its_timeout_and_a_wait_for_a_pooled_connection_are_busy_not_errors(databases):
+    engine = make_engine(databases.url("returns"), DatabaseBounds(statement_timeout=0.5, pool_timeout=0.5))
+    try:
+        with engine.connect() as conn:
+            with pytest.raises(DatabaseBusy) as busy:
+                conn.execute(text("SELECT pg_sleep(3)"))
+            assert busy.value.extra["retry_after"] >= 1
+        held = [engine.connect() for _ in range(20)]  # the pool and its overflow, all taken
+        started = time.monotonic()
+        with pytest.raises(DatabaseBusy):
+            engine.connect()
+        assert time.monotonic() - started < 2
+        for conn in held:
+            conn.close()
+    finally:
+        engine.dispose()
 
 
 def test_a_database_that_accepts_tcp_but_never_answers_is_given_up_after_the_connect_timeout():
