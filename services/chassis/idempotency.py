@@ -41,7 +41,7 @@ import eventlet
 from kombu.utils.json import dumps as wire_dumps
 from kombu.utils.json import loads as wire_loads
 from nameko.extensions import DependencyProvider
-from sqlalchemy import and_, delete, insert, select, update
+from sqlalchemy import and_, delete, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from services.chassis.domain import utcnow
@@ -190,6 +190,13 @@ class Attempt:
         except Exception:  # the request's own error is what the caller needs to hear
             log.exception("could not keep what a failed request with an Idempotency-Key committed")
             session.rollback()
+
+
+def forget_caller(session, customer_id: str) -> int:
+    """Erasure: the stored answers of a customer's requests go (they hold what was erased), also those
+    of the anonymous routes that answered with this customer (a registration, an activation)."""
+    mentioned = and_(keys.c.scope.like("anonymous %"), keys.c.answer.contains(f'"{customer_id}"'))
+    return session.execute(delete(keys).where(or_(keys.c.scope == customer_id, mentioned))).rowcount
 
 
 class Idempotency(DependencyProvider):

@@ -271,6 +271,27 @@ def test_an_anonymous_registration_retried_with_its_key_makes_one_account(shop, 
                    "idempotency-key-reused")
 
 
+def test_erasure_forgets_the_answers_kept_for_retries(shop, client, config):
+    body = {"email": "carla@example.it", "password": "correct horse battery", "first_name": "Carla",
+            "last_name": "Neri", "accept_terms": True}
+    assert client.post("/api/v1/accounts", json=body, headers=new_key()).status_code == 201
+    carla = shop.as_user(shop.token("carla@example.it"))
+    assert client.patch("/api/v1/me", json={"first_name": "Carlotta"}, headers={**carla, **new_key()}).status_code == 200
+    assert "carla@example.it" in " ".join(kept_answers(config, "accounts"))
+    erased = client.request("DELETE", "/api/v1/me", json={"password": body["password"]}, headers={**carla, **new_key()})
+    assert erased.status_code == 204, erased.text
+    kept = " ".join(kept_answers(config, "accounts"))
+    assert "carla@example.it" not in kept and "Carl" not in kept
+
+
+def kept_answers(config, service: str) -> list[str]:
+    engine = make_engine(config["DATABASE_URLS"][service])
+    with engine.connect() as conn:
+        answers = conn.execute(select(idempotency_keys.c.answer)).scalars().all()
+    engine.dispose()
+    return [answer or "" for answer in answers]
+
+
 # -- without services -------------------------------------------------------------------------------
 CALL = re.compile(r'call\(self\.(\w+), "(\w+)"')
 

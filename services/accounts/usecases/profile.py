@@ -6,6 +6,7 @@ from services.accounts.domain.errors import AccountNotCreated, PasswordConfirmat
 from services.accounts.domain.model import BillingProfile, Customer, normalise_email
 from services.accounts.usecases.registration import check_email, check_password
 from services.chassis.auth import Identity
+from services.chassis.idempotency import forget_caller
 
 # The e-mail and the phone are where reset links go: whoever changes them can take the account
 # over later, so a stolen session alone must not be enough (REVIEW R14).
@@ -115,4 +116,5 @@ def erase(uow, caller: Identity, password: str, hasher, clock) -> None:
     if profile is not None:
         uow.session.delete(profile)
     Sessions(uow.session).revoke_all(customer.id, now)
+    forget_caller(uow.session, customer.id)  # answers kept for Idempotency-Key retries hold what was erased
     uow.commit()

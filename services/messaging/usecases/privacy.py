@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from services.chassis.domain import Clock
+from services.chassis.idempotency import forget_caller
 from services.messaging.adapters.contacts import Contacts
 from services.messaging.adapters.repositories import Notifications
 from services.messaging.adapters.threads import Threads
@@ -25,5 +26,6 @@ def erase_customer(uow, event: dict, clock: Clock) -> int:
     for thread in threads:
         thread.erase(now)
     Contacts(uow.session).forget_customer(customer_id)
+    forget_caller(uow.session, customer_id)  # answers kept for Idempotency-Key retries quote the threads
     uow.commit()
     return len(rows) + len(threads)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from services.chassis.auth import Identity
+from services.chassis.idempotency import forget_caller
 from services.returns.adapters.repositories import DeliveredOrders, Rmas
 from services.returns.domain import policies
 from services.returns.domain.errors import OrderNotFound
@@ -59,5 +60,6 @@ def erase_customer(uow, event: dict, store) -> int:
     stored = [name for rma in Rmas(uow.session).of_customer(event["customer_id"]) for name in rma.erase_personal_data()]
     for name in stored:
         store.discard(name)
+    forget_caller(uow.session, event["customer_id"])  # answers kept for Idempotency-Key retries
     uow.commit()
     return len(stored)
