@@ -88,7 +88,20 @@ counters = Table(
 
 
 def next_counter(session, name: str) -> int:
-    """Increment and return a counter inside the caller's transaction (the row stays locked until commit)."""
+    """Increment and return a counter inside the caller's transaction (the row stays locked until commit).
+
+    One upsert, so that two transactions taking the first number of a new counter at once (two
+    replicas placing the year's first orders) queue on the row instead of the second failing on
+    its primary key, as an UPDATE-then-INSERT did on PostgreSQL."""
+    dialect = session.get_bind().dialect.name
+    if dialect in ("postgresql", "sqlite"):
+        from sqlalchemy.dialects import postgresql, sqlite
+
+        insert = (postgresql if dialect == "postgresql" else sqlite).insert
+        statement = insert(counters).values(name=name, value=1)
+        statement = statement.on_conflict_do_update(index_elements=[counters.c.name],
+                                                    set_={"value": counters.c.value + 1})
+        return session.execute(statement.returning(counters.c.value)).scalar_one()
     value = session.execute(
         update(counters).where(counters.c.name == name).values(value=counters.c.value + 1).returning(counters.c.value)
     ).scalar_one_or_none()
