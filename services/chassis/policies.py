@@ -78,6 +78,7 @@ def apply_policies(amqp_uri: str, services, management_url: str = "") -> dict[st
     policy is set and {} is returned: never another broker's. A configured URL that fails raises."""
     from services.chassis.broker_identities import BrokerAdmin, credentials_of, management_url_for, vhost_of
 
+    amqp_uri = amqp_uri.split(";")[0]  # a failover list (one URI per node): the first names user and vhost
     admin = BrokerAdmin(management_url_for(amqp_uri, management_url), credentials_of(amqp_uri))
     try:
         overview = admin.overview()
