@@ -103,14 +103,16 @@ def confirm_password_reset(uow, token: str, password: str, hasher, clock) -> Non
     """Sets the new password and ends every session of the customer."""
     now = clock()
     reset = OneTimeTokens(uow.session).find(token, "reset")
-    if reset is None:
+    if reset is None or not reset.is_open(now):
         raise TokenInvalid("Ask for a new link.")
-    reset.use(now)
     customer = Customers(uow.session).get(reset.customer_id)
     if customer is None or not customer.can_log_in:
         raise TokenInvalid("Ask for a new link.")
     check_password(password, customer.email, customer.first_name, customer.last_name)
-    customer.password_hash = hasher.hash(password)
+    uow.release()  # argon2 works with no connection held (REVIEW R16)
+    password_hash = hasher.hash(password)
+    reset.use(now)
+    customer.password_hash = password_hash
     Sessions(uow.session).revoke_all(customer.id, now)
     uow.commit()
 
@@ -119,13 +121,15 @@ def activate(uow, command: dict, hasher, clock) -> Customer:
     """A representative invited by their company's administrator sets name and password."""
     now = clock()
     invitation = OneTimeTokens(uow.session).find(command["token"], "activation")
-    if invitation is None:
+    if invitation is None or not invitation.is_open(now):
         raise TokenInvalid("Ask your administrator for a new invitation.")
-    invitation.use(now)
     customer = Customers(uow.session).get(invitation.customer_id)
     if customer is None:
         raise TokenInvalid("Ask your administrator for a new invitation.")
     check_password(command["password"], customer.email, command["first_name"], command["last_name"])
-    customer.activate(command["first_name"], command["last_name"], hasher.hash(command["password"]), now)
+    uow.release()  # argon2 works with no connection held (REVIEW R16)
+    password_hash = hasher.hash(command["password"])
+    invitation.use(now)
+    customer.activate(command["first_name"], command["last_name"], password_hash, now)
     uow.commit()
     return customer
