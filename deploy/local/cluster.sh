@@ -12,7 +12,10 @@
 # Nodes sportello-1..3@localhost: AMQP 5701-5703, management 15701-15703, Erlang distribution
 # 25701-25703 (loopback only), one Erlang cookie of their own (var/cluster/erlang.cookie; not the
 # system node's). PostgreSQL: 127.0.0.1:5434 (SPORTELLO_CLUSTER_PG_PORT), databases
-# sportello_<service>; not the test cluster on 5433. SPORTELLO_CLUSTER_DIR moves it all (tests).
+# sportello_<service>; not the test cluster on 5433. SPORTELLO_CLUSTER_DIR moves it all (tests);
+# SPORTELLO_CLUSTER_NAME (sportello) and SPORTELLO_CLUSTER_BASE_PORT (5700: AMQP base+N, management
+# base+10000+N, distribution base+20000+N) let a second cluster run beside this one. A port held
+# by a node of another cluster (another cookie) makes `up` stop with an error; `down` cannot stop it.
 # Every server is started in a session of its own (setsid): a terminal's Ctrl-C reaches the
 # launcher, which stops them here, never the servers directly.
 set -euo pipefail
@@ -20,6 +23,8 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 dir=${SPORTELLO_CLUSTER_DIR:-$root/var/cluster}
 pg_port=${SPORTELLO_CLUSTER_PG_PORT:-5434}
+cluster=${SPORTELLO_CLUSTER_NAME:-sportello}
+base_port=${SPORTELLO_CLUSTER_BASE_PORT:-5700}
 nodes=(1 2 3)
 services=(accounts catalog orders returns messaging)
 rabbit_bin=/usr/lib/rabbitmq/bin
@@ -28,10 +33,10 @@ as_root() { if [[ $(id -u) -eq 0 ]]; then "$@"; else sudo -n "$@"; fi; }
 # The servers refuse to run as root: they run as the users Debian's packages made.
 as_user() { local user=$1; shift; if [[ $(id -u) -eq 0 ]]; then runuser -u "$user" -- "$@"; else sudo -n -u "$user" "$@"; fi; }
 
-node_name() { echo "sportello-$1@localhost"; }
-amqp_port() { echo $((5700 + $1)); }
-mgmt_port() { echo $((15700 + $1)); }
-dist_port() { echo $((25700 + $1)); }
+node_name() { echo "$cluster-$1@localhost"; }
+amqp_port() { echo $((base_port + $1)); }
+mgmt_port() { echo $((base_port + 10000 + $1)); }
+dist_port() { echo $((base_port + 20000 + $1)); }
 node_dir() { echo "$dir/rabbitmq/$1"; }
 listening() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
@@ -72,14 +77,19 @@ prepare_node() {
 listeners.tcp.default = 127.0.0.1:$(amqp_port "$n")
 management.tcp.ip = 127.0.0.1
 management.tcp.port = $(mgmt_port "$n")
-cluster_name = sportello
+cluster_name = $cluster
 EOF
   if [[ $(id -u) -eq 0 ]]; then chown -R rabbitmq:rabbitmq "$dir/rabbitmq"; else sudo -n chown -R rabbitmq:rabbitmq "$dir/rabbitmq"; fi
 }
 
 start_node() {
   local n=$1 d; d=$(node_dir "$n")
-  if listening "$(amqp_port "$n")"; then return 0; fi
+  if listening "$(amqp_port "$n")"; then
+    if ctl "$n" status >/dev/null 2>&1; then return 0; fi  # ours, already running
+    echo "cluster.sh: port $(amqp_port "$n") is held by another broker (not $(node_name "$n") of $dir);" \
+         "stop it or set SPORTELLO_CLUSTER_BASE_PORT and SPORTELLO_CLUSTER_NAME" >&2
+    return 1
+  fi
   prepare_node "$n"
   # Two cores shared with everything else: one scheduler and no busy-waiting per node.
   as_root setsid env RABBITMQ_NODENAME="$(node_name "$n")" RABBITMQ_NODE_IP_ADDRESS=127.0.0.1 \
@@ -96,25 +106,22 @@ await_node() {
     bash -c "(exec 3<>/dev/tcp/127.0.0.1/$(amqp_port "$1")) 2>/dev/null && (exec 3<>/dev/tcp/127.0.0.1/$(mgmt_port "$1")) 2>/dev/null"
 }
 
-running_nodes() {  # the cluster's running nodes, as any running node sees them (one a line)
+cluster_field() {  # running_nodes | disk_nodes, as the first node of ours that answers sees them (one a line)
   local n
   for n in "${nodes[@]}"; do
     if listening "$(amqp_port "$n")"; then
-      ctl "$n" cluster_status --formatter json 2>/dev/null \
-        | python3 -c 'import json,sys; print("\n".join(json.load(sys.stdin).get("running_nodes", [])))' && return 0
+      ctl "$n" cluster_status --formatter json 2>/dev/null | python3 -c '
+import json, sys
+try:
+    print("\n".join(json.load(sys.stdin).get(sys.argv[1], [])))
+except ValueError:  # not ours (another cookie) or not answering: ask the next
+    sys.exit(1)' "$1" && return 0
     fi
   done
+  return 0
 }
-
-member_nodes() {
-  local n
-  for n in "${nodes[@]}"; do
-    if listening "$(amqp_port "$n")"; then
-      ctl "$n" cluster_status --formatter json 2>/dev/null \
-        | python3 -c 'import json,sys; print("\n".join(json.load(sys.stdin).get("disk_nodes", [])))' && return 0
-    fi
-  done
-}
+running_nodes() { cluster_field running_nodes; }
+member_nodes() { cluster_field disk_nodes; }
 
 join_node() {
   local n=$1
@@ -197,7 +204,7 @@ case $cmd in
     for n in 2 3; do join_node "$n"; done
     wait_for 60 "three running nodes in one cluster" bash -c "[[ \$('$0' running-count) == 3 ]]"
     write_cluster_json
-    echo "cluster.sh: PostgreSQL on 127.0.0.1:$pg_port, RabbitMQ nodes $(node_name 1) $(node_name 2) $(node_name 3) (AMQP 5701-5703) in one cluster"
+    echo "cluster.sh: PostgreSQL on 127.0.0.1:$pg_port, RabbitMQ nodes $(node_name 1) $(node_name 2) $(node_name 3) (AMQP $(amqp_port 1)-$(amqp_port 3)) in one cluster"
     ;;
   down)
     # All at once, as `up` starts them: a quorum queue's leader is not handed from node to node.

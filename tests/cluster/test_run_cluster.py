@@ -2,9 +2,10 @@
 nodes in one cluster, two processes of every service, a node killed, then a terminal's Ctrl-C.
 
 Slow (two to four minutes on two cores): `make test-cluster` runs it (SPORTELLO_CLUSTER_TESTS=1).
-It uses the fixed cluster ports (AMQP 5701-5703, management 15701-15703) and skips when they are
-taken, e.g. by a `make run-cluster` of the operator's; PostgreSQL and the gateway get free ports
-and everything else lives in a throwaway directory.
+Its nodes are sportello-test-1..3 on AMQP 5751-5753 and management 15751-15753 (cluster.sh's
+SPORTELLO_CLUSTER_NAME and SPORTELLO_CLUSTER_BASE_PORT), so that it runs beside an operator's
+`make run-cluster` (5701-5703); it skips when those ports are taken. PostgreSQL and the gateway
+get free ports, and everything else lives in a throwaway directory.
 """
 from __future__ import annotations
 
@@ -30,8 +31,9 @@ from tests.support.smtp import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 CLUSTER_SH = ROOT / "deploy" / "local" / "cluster.sh"
-AMQP_PORTS = (5701, 5702, 5703)
-MANAGEMENT_PORTS = (15701, 15702, 15703)
+CLUSTER_NAME, BASE_PORT = "sportello-test", 5750
+AMQP_PORTS = tuple(BASE_PORT + n for n in (1, 2, 3))
+MANAGEMENT_PORTS = tuple(BASE_PORT + 10000 + n for n in (1, 2, 3))
 INSTANCES = 2
 DURABLE_REPLY_QUEUE = re.compile(r"home node '[^']+' of durable queue 'rpc\.reply-")
 
@@ -75,18 +77,19 @@ def busiest_node() -> int:
         except (requests.RequestException, ValueError):
             continue
         counts = collections.Counter(c["node"] for c in connections)
-        return int(re.match(r"sportello-(\d)@", counts.most_common(1)[0][0]).group(1))
+        return int(re.match(rf"{CLUSTER_NAME}-(\d)@", counts.most_common(1)[0][0]).group(1))
     raise AssertionError("no node's management API answers")
 
 
 def test_run_cluster_serves_with_two_instances_survives_a_killed_node_and_ctrl_c_stops_it_all():
     if any(listening(port) for port in (*AMQP_PORTS, *MANAGEMENT_PORTS)):
-        pytest.skip("the cluster ports 5701-5703 / 15701-15703 are in use (a make run-cluster?)")
+        pytest.skip(f"the test cluster's ports {AMQP_PORTS} / {MANAGEMENT_PORTS} are in use")
     # Not under pytest's tmp_path: the servers run as the rabbitmq and postgres users and must reach it.
     base = Path(tempfile.mkdtemp(prefix="sportello-cluster-"))
     base.chmod(0o755)
     port, pg_port = free_port(), free_port()
     env = dict(os.environ, SPORTELLO_CLUSTER_DIR=str(base / "cluster"), SPORTELLO_CLUSTER_PG_PORT=str(pg_port),
+               SPORTELLO_CLUSTER_NAME=CLUSTER_NAME, SPORTELLO_CLUSTER_BASE_PORT=str(BASE_PORT),
                SPORTELLO_VAR_DIR=str(base / "var"), GATEWAY_ADDRESS=f"127.0.0.1:{port}",
                SPORTELLO_RPC_TIMEOUT="5", PSYCOPG_WAIT_FUNC="wait_select")
     url = f"http://127.0.0.1:{port}"
@@ -112,7 +115,7 @@ def test_run_cluster_serves_with_two_instances_survives_a_killed_node_and_ctrl_c
             {name: INSTANCES for name in SERVICES}
         assert body["broker"]["running"] == 3 and body["broker"]["clusters"] == 1, body["broker"]
         topology = json.loads((base / "cluster.json").read_text())
-        assert [node["name"] for node in topology["nodes"]] == [f"sportello-{n}@localhost" for n in (1, 2, 3)]
+        assert [node["name"] for node in topology["nodes"]] == [f"{CLUSTER_NAME}-{n}@localhost" for n in (1, 2, 3)]
         assert [node["amqp_port"] for node in topology["nodes"]] == list(AMQP_PORTS)
         status_text = subprocess.run([str(CLUSTER_SH), "status"], env=env, capture_output=True, text=True,
                                      timeout=120).stdout
