@@ -4,7 +4,7 @@
     sportello serve NAME          run one service (or the gateway) in this process
     sportello migrate [NAME ...]  apply each service's migrations
     sportello status              ask the gateway's /health and print each service's state
-    sportello declare-queues      declare every consumer, retry and dead-letter queue
+    sportello declare-queues      declare every consumer, retry and dead-letter queue, and their policies
     sportello broker provision|add-consumer NAME   the broker users of every process, and of other systems
     sportello dlq list|show|replay|discard   look after the dead letters
     sportello outbox status       per service: events not yet published, their age, failing rows
@@ -311,7 +311,8 @@ def main(argv: list[str] | None = None) -> int:
     status = commands.add_parser("status", help="print the health of the gateway and each service")
     status.set_defaults(handler=cmd_status)
 
-    declare = commands.add_parser("declare-queues", help="declare every consumer, retry and dead-letter queue")
+    declare = commands.add_parser("declare-queues", help="declare every consumer, retry and dead-letter queue, "
+                                  "and their policies (delivery limits, dead-lettering)")
     declare.add_argument("--quiet", action="store_true", help="print nothing on success")
     declare.set_defaults(handler=cmd_declare_queues)
 
