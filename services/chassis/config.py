@@ -73,17 +73,10 @@ class Settings:
     # retry path before it counts as failed and is tried again: a black-holed socket never answers.
     publish_confirm_timeout: float = 10.0
     database_urls: dict[str, str] = field(default_factory=dict)
-    # Bounded waits on PostgreSQL, in seconds (services/chassis/database_bounds.py says why each
-    # default sits below the RPC timeout): lock and statement timeouts, connect and pool waits,
-    # TCP keepalives and the longest time sent data may stay unacknowledged.
-    pg_statement_timeout: float = 8.0
-    pg_lock_timeout: float = 5.0
-    pg_connect_timeout: float = 3.0
-    pg_pool_timeout: float = 5.0
-    pg_keepalives_idle: float = 5.0
-    pg_keepalives_interval: float = 2.0
-    pg_keepalives_count: int = 2
-    pg_tcp_user_timeout: float = 9.0
+    # Bounded waits on PostgreSQL, in seconds, keyed by the fields of DatabaseBounds (lock and statement
+    # timeouts, connect and pool waits, TCP keepalives, tcp_user_timeout); services/chassis/database_bounds.py
+    # says why each default sits below the RPC timeout.
+    postgresql: dict = field(default_factory=dict)
     # The broker's management API, for the operator's commands that create users (`sportello broker`,
     # `sportello run`); empty: http://<AMQP_URI's host>:15672.
     rabbitmq_management_url: str = ""
@@ -219,16 +212,18 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         publish_confirm_timeout=at_least("SPORTELLO_PUBLISH_CONFIRM_TIMEOUT",
                                          get("SPORTELLO_PUBLISH_CONFIRM_TIMEOUT", "10"), 0.1),
         database_urls=database_urls,
-        pg_statement_timeout=at_least("SPORTELLO_PG_STATEMENT_TIMEOUT", get("SPORTELLO_PG_STATEMENT_TIMEOUT", "8"), 0),
-        pg_lock_timeout=at_least("SPORTELLO_PG_LOCK_TIMEOUT", get("SPORTELLO_PG_LOCK_TIMEOUT", "5"), 0),
-        pg_connect_timeout=at_least("SPORTELLO_PG_CONNECT_TIMEOUT", get("SPORTELLO_PG_CONNECT_TIMEOUT", "3"), 0),
-        pg_pool_timeout=at_least("SPORTELLO_PG_POOL_TIMEOUT", get("SPORTELLO_PG_POOL_TIMEOUT", "5"), 0.1),
-        pg_keepalives_idle=at_least("SPORTELLO_PG_KEEPALIVES_IDLE", get("SPORTELLO_PG_KEEPALIVES_IDLE", "5"), 1),
-        pg_keepalives_interval=at_least("SPORTELLO_PG_KEEPALIVES_INTERVAL",
-                                        get("SPORTELLO_PG_KEEPALIVES_INTERVAL", "2"), 1),
-        pg_keepalives_count=at_least("SPORTELLO_PG_KEEPALIVES_COUNT", get("SPORTELLO_PG_KEEPALIVES_COUNT", "2"), 1,
-                                     int),
-        pg_tcp_user_timeout=at_least("SPORTELLO_PG_TCP_USER_TIMEOUT", get("SPORTELLO_PG_TCP_USER_TIMEOUT", "9"), 0),
+        postgresql={
+            "statement_timeout": at_least("SPORTELLO_PG_STATEMENT_TIMEOUT", get("SPORTELLO_PG_STATEMENT_TIMEOUT", "8"), 0),
+            "lock_timeout": at_least("SPORTELLO_PG_LOCK_TIMEOUT", get("SPORTELLO_PG_LOCK_TIMEOUT", "5"), 0),
+            "connect_timeout": at_least("SPORTELLO_PG_CONNECT_TIMEOUT", get("SPORTELLO_PG_CONNECT_TIMEOUT", "3"), 0),
+            "pool_timeout": at_least("SPORTELLO_PG_POOL_TIMEOUT", get("SPORTELLO_PG_POOL_TIMEOUT", "5"), 0.1),
+            "keepalives_idle": at_least("SPORTELLO_PG_KEEPALIVES_IDLE", get("SPORTELLO_PG_KEEPALIVES_IDLE", "5"), 1),
+            "keepalives_interval": at_least("SPORTELLO_PG_KEEPALIVES_INTERVAL",
+                                            get("SPORTELLO_PG_KEEPALIVES_INTERVAL", "2"), 1),
+            "keepalives_count": at_least("SPORTELLO_PG_KEEPALIVES_COUNT", get("SPORTELLO_PG_KEEPALIVES_COUNT", "2"), 1,
+                                         int),
+            "tcp_user_timeout": at_least("SPORTELLO_PG_TCP_USER_TIMEOUT", get("SPORTELLO_PG_TCP_USER_TIMEOUT", "9"), 0),
+        },
         rabbitmq_management_url=get("RABBITMQ_MANAGEMENT_URL", ""),
         mail_transport=get("MAIL_TRANSPORT", "smtp" if get("SMTP_HOST", "") else "file"),
         smtp_host=get("SMTP_HOST", ""),
@@ -311,12 +306,7 @@ def nameko_config(settings: Settings) -> dict:
         # own broker user may not configure them (services/chassis/broker_identities.py).
         DECLARE_EVENT_EXCHANGES: False,
         "DATABASE_URLS": dict(settings.database_urls),
-        "POSTGRESQL": {"statement_timeout": settings.pg_statement_timeout, "lock_timeout": settings.pg_lock_timeout,
-                       "connect_timeout": settings.pg_connect_timeout, "pool_timeout": settings.pg_pool_timeout,
-                       "keepalives_idle": settings.pg_keepalives_idle,
-                       "keepalives_interval": settings.pg_keepalives_interval,
-                       "keepalives_count": settings.pg_keepalives_count,
-                       "tcp_user_timeout": settings.pg_tcp_user_timeout},
+        "POSTGRESQL": dict(settings.postgresql),
         "RPC_TIMEOUT": settings.rpc_timeout,
         "IDEMPOTENCY_TTL_HOURS": settings.idempotency_ttl_hours,
         "QUEUE_TYPE": settings.queue_type,
