@@ -24,6 +24,7 @@ from tests.support.fixtures import wait_until
 
 HANDLED: list[str] = []
 BROKEN = {"poison": True}
+FAILED_ONCE: set[str] = set()
 QUEUE = "evt-testsource-thing_happened--quorate.handle_thing_happened"
 
 
@@ -40,6 +41,9 @@ class QuorateConsumer(ServiceBase):
     def handle_thing_happened(self, event):
         if event["kind"] == "poison" and BROKEN["poison"]:
             raise RuntimeError(f"cannot handle {event['label']}")
+        if event["kind"] == "flaky" and event["label"] not in FAILED_ONCE:
+            FAILED_ONCE.add(event["label"])
+            raise RuntimeError(f"transient trouble with {event['label']}")
         HANDLED.append(event["label"])
         self.db.commit()
 
@@ -124,6 +128,17 @@ def test_declare_queues_sets_delivery_limits_and_at_least_once_dead_lettering(qu
     assert dead_letters["type"] == "quorum"
     # 3.10 has no delivery limit unless one is set (and refuses -1); 4.x gets -1, unlimited.
     assert dead_letters.get("effective_policy_definition", {}).get("delivery-limit", -1) == -1
+
+
+def test_with_the_policies_a_failed_event_comes_back_from_its_quorum_retry_queue(quorate, quorum_config, vhost):
+    from services.chassis.policies import apply_policies
+
+    apply_policies(quorum_config["AMQP_URI"], ["quorate"])
+    wait_until(lambda: vhost.queue("quorate.retry.200ms").get("effective_policy_definition", {}).get(
+        "dead-letter-strategy") == "at-least-once", timeout=15, interval=0.5)
+    publish(quorum_config, "flaky", "retried")  # fails once, waits in quorate.retry.200ms, comes back
+    wait_until(lambda: HANDLED == ["retried"], timeout=10)
+    assert queues.count_dead_letters(quorum_config["AMQP_URI"], "quorate") == 0
 
 
 def test_a_handler_queue_past_its_delivery_limit_dead_letters_the_event_for_a_replay(quorate, quorum_config, vhost,
