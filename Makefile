@@ -66,3 +66,6 @@ lint: $(BIN)/.installed
 
 clean:
 	rm -rf var $(VENV)
+
+test-faults-cluster: $(BIN)/.installed  ## the fault suite on the production topology: 3 RabbitMQ nodes, PostgreSQL, 2 processes each (not in CI: see docs/reliability.md)
+	SPORTELLO_FAULTS_CLUSTER=1 $(BIN)/pytest tests/faults_cluster -p no:cacheprovider --timeout 1800 $(PYTEST_ARGS)

@@ -13,3 +13,6 @@ pytest_plugins = ["tests.support.fixtures"]
 # The fault-injection suite restarts brokers and kills processes: it runs on its own
 # (`make test-faults`, which sets SPORTELLO_FAULTS=1), not inside `make test`.
 collect_ignore = [] if os.environ.get("SPORTELLO_FAULTS") == "1" else ["faults"]
+# The same on the production topology (`make test-faults-cluster`, SPORTELLO_FAULTS_CLUSTER=1).
+if os.environ.get("SPORTELLO_FAULTS_CLUSTER") != "1":
+    collect_ignore.append("faults_cluster")
