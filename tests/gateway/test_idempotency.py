@@ -124,6 +124,27 @@ def test_a_payment_the_gateway_gave_up_on_and_its_retry_record_one_payment(shop,
     assert (again.status_code, again.json()) == (201, answer.json())
 
 
+def test_retries_sent_while_the_first_payment_still_waits_record_one_payment(shop, client, config):
+    """On PostgreSQL the retries' workers wait on the lock beside the first one, and the three race
+    when it goes (on SQLite a worker waiting on the lock holds up this whole process, so the retries
+    come after it)."""
+    anna, desk = shop.customer(), shop.staff()
+    order = shop.checkout(anna, ready_cart(shop, anna)["id"]).json()
+    half = str((Decimal(order["total"]["amount"]) / 2).quantize(Decimal("0.01")))
+    key = new_key()
+    pay = lambda: client.post(f"/api/v1/staff/orders/{order['number']}/payments",  # noqa: E731
+                              json={"amount": half}, headers={**desk, **key})
+    with database_locked(config, "orders", "orders", 3 * RPC_TIMEOUT + 2):
+        answers = [pay() for _ in range(3)]
+    assert answers[0].status_code == 504, answers[0].text
+    assert {a.status_code for a in answers} <= {201, 504}
+    answer = retried(pay)
+    assert answer.status_code == 201, answer.text
+    shown = client.get(f"/api/v1/staff/orders/{order['number']}", headers=desk).json()
+    assert shown["payment_status"] == "awaiting"
+    assert shown.get("paid", {"amount": half}).get("amount") == half
+
+
 def test_an_add_to_cart_the_gateway_gave_up_on_and_its_retry_add_one_line_once(shop, client, config):
     anna = shop.customer()
     cart = shop.new_cart(anna)
