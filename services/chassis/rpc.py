@@ -78,13 +78,15 @@ class ReplyResponder(Responder):
     publisher_cls = ReplyPublisher
 
 
-def _bound_like(queue: Queue, config: dict, routing_key: str | None = None, arguments: dict | None = None) -> Queue:
+def _bound_like(queue: Queue, config: dict, routing_key: str | None = None, arguments: dict | None = None,
+                durable: bool | None = None) -> Queue:
     """``queue`` again, bound with ``routing_key`` and with ``arguments`` added; its exchange left
     undeclared where the operator declared it (a service's broker user may not configure ``nameko-rpc``)."""
     exchange = queue.exchange
     if not declares_topology(config):
         exchange = Exchange(exchange.name, type=exchange.type, durable=exchange.durable, no_declare=True)
-    return Queue(queue.name, exchange=exchange, routing_key=routing_key or queue.routing_key, durable=queue.durable,
+    return Queue(queue.name, exchange=exchange, routing_key=routing_key or queue.routing_key,
+                 durable=queue.durable if durable is None else durable,
                  queue_arguments={**(queue.queue_arguments or {}), **(arguments or {})})
 
 
@@ -96,9 +98,13 @@ class RoleReplyListener(ReplyListener):
     def setup(self):
         super().setup()
         self.routing_key = f"{self.container.service_name}.reply.{self.routing_key}"
-        # One process's replies, expiring with it: classic even where the broker's default type is quorum.
+        # One process's replies, expiring with it: classic even where the broker's default type is quorum,
+        # and transient (nameko makes it durable): on a cluster a durable queue whose node died answers
+        # 404 "home node is down" to every redeclare on another node, so the process never gets
+        # replies again; a transient one goes with its node and is declared anew where it reconnects.
+        # A reply in flight at that moment is lost; the caller's wait is bounded and its retry safe.
         classic = {"x-queue-type": "classic"} if queue_type_of(self.container.config) == "quorum" else {}
-        self.queue = _bound_like(self.queue, self.container.config, self.routing_key, classic)
+        self.queue = _bound_like(self.queue, self.container.config, self.routing_key, classic, durable=False)
 
 
 class TransientRpcConsumer(RpcConsumer):

@@ -156,10 +156,9 @@ def test_run_cluster_serves_with_two_instances_survives_a_killed_node_and_ctrl_c
         # The broker nodes and PostgreSQL stopped too.
         wait_until(lambda: not any(listening(p) for p in (*AMQP_PORTS, *MANAGEMENT_PORTS, pg_port)), timeout=30)
         print(f"\nrun-cluster figures: {figures}")
-        if isinstance(recovered, Exception) and DURABLE_REPLY_QUEUE.search(output):
-            # Known defect, services/chassis/rpc.py (RoleReplyListener): reply queues are durable, so a
-            # reconnect to another node finds theirs "down" for ever, and those processes cannot stop either.
-            pytest.xfail("RPC reply queues are durable: 404 'home node ... is down' after the node's death")
+        # Reply queues were durable (services/chassis/rpc.py RoleReplyListener): a reconnect to another
+        # node found theirs "down" for ever, and those processes could not stop either.
+        assert not DURABLE_REPLY_QUEUE.search(output), "a reply queue's home node is down: reply queues are durable"
         assert "killing it" not in output, output[-5000:]
         assert "sportello: stopped" in output and "stopped the broker nodes and PostgreSQL" in output
         if isinstance(recovered, Exception):
