@@ -236,6 +236,26 @@ def test_retries_sent_while_the_first_checkout_runs_all_get_its_order(shop, clie
     assert client.get("/api/v1/orders", headers=anna).json()["total"] == 1
 
 
+def test_a_refused_checkout_keeps_its_stale_marks_and_leaves_its_key_free(shop, client, catalog):  # noqa: F811
+    from services.catalog import schemas as catalog_schemas
+    from services.catalog import usecases as catalog_usecases
+
+    anna = shop.customer()
+    cart = shop.new_cart(anna)
+    shop.add(anna, cart["id"], "DRILL-18V")
+    catalog.run(catalog_usecases.update_product, "DRILL-18V",
+                catalog_schemas.ProductChanges().load({"price": {"amount": "79.90", "currency": "EUR"}}), utcnow)
+    key = new_key()
+    refused = shop.checkout(anna, cart["id"], headers=key)  # the checkout asks the catalog itself
+    assert_problem(refused, 409, "prices-changed", field=None)
+    [line] = client.get(f"/api/v1/carts/{cart['id']}", headers=anna).json()["lines"]
+    assert line["stale"]  # what the refused checkout committed stays, as without a key
+    assert client.post(f"/api/v1/carts/{cart['id']}/refresh-prices", headers=anna).status_code == 200
+    placed = shop.checkout(anna, cart["id"], headers=key)  # the refusal was not stored: it runs now
+    assert placed.status_code == 201, placed.text
+    assert shop.checkout(anna, cart["id"], headers=key).json() == placed.json()
+
+
 # -- the rules of a key -----------------------------------------------------------------------------
 @pytest.mark.parametrize("bad", ["short", "x" * 101, "has a space", "tab\there12"])
 def test_a_key_that_is_not_8_to_100_visible_ascii_characters_is_a_problem(shop, client, bad):
