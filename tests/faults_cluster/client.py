@@ -47,6 +47,15 @@ class CarefulShop(Shop):
             time.sleep(pause)
             pause = min(pause * 2, 2.0)
 
+    def customer(self, prefix: str = "fault") -> dict:
+        from tests.accounts.conftest import PASSWORD
+
+        email = f"{prefix}-{uuid.uuid4().hex[:10]}@example.it"
+        body = {"email": email, "password": PASSWORD, "first_name": "Anna", "last_name": "Verdi",
+                "accept_terms": True}
+        self.unsafe("POST", "/api/v1/accounts", f"register-{email}", {}, json=body, ok=(201,))
+        return self.login(email, PASSWORD)
+
     def unsafe(self, method: str, path: str, key: str, auth: dict, **kwargs) -> requests.Response:
         return self.call(method, path, headers={**auth, "Idempotency-Key": key}, **kwargs)
 

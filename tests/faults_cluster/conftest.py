@@ -20,7 +20,9 @@ FAILURE_LOGS: list[str] = []
 
 @pytest.fixture(scope="session")
 def cluster():
-    stack = ClusterStack()
+    # A row lock held past the 5 s RPC timeout must leave its waiter able to commit late (the 504
+    # scenario): PostgreSQL's lock_timeout (default 4 s) is raised for the suite.
+    stack = ClusterStack(env={"SPORTELLO_PG_LOCK_TIMEOUT": "12", "SPORTELLO_PG_STATEMENT_TIMEOUT": "15"})
     try:
         RUNNING.append(stack)
         stack.start()

@@ -34,7 +34,7 @@ class StreamResult:
 
 def run_stream(cluster, shop, staff, scenario: str, inject, operations: int = OPERATIONS, clients: int = 4,
                start_fraction: float = 1 / 3, place=None, customers: list | None = None,
-               fault: Fault | None = None) -> StreamResult:
+               fault: Fault | None = None, also_seen: list | None = None) -> StreamResult:
     """``inject(fault)`` runs on its own thread once ``start_fraction`` of the operations are done;
     it sets ``fault.at`` when the fault begins and ``fault.over`` when it is repaired.
     ``place(i, auth, name) -> order`` replaces the plain cart-line-checkout of operation ``i``."""
@@ -71,7 +71,7 @@ def run_stream(cluster, shop, staff, scenario: str, inject, operations: int = OP
     maildir = cluster.smtp.maildir
     confirmations_s = evidence.wait_for_mails(maildir, "order_confirmation", numbers)
     delivered_s = evidence.wait_for_mails(maildir, "order_delivered", numbers)
-    seen = evidence.orders_seen(shop, customers)
+    seen = evidence.orders_seen(shop, customers + (also_seen or []))
     odd_lines = sum(1 for order in acknowledged
                     if [(line["reference"], line["quantity"]) for line in order["lines"]] != [(_product(), 1)])
     wait_until(lambda: not evidence.left_in_queues(cluster.broker), 120, interval=1, what="every queue drained")
