@@ -6,6 +6,7 @@ from datetime import datetime
 from sqlalchemy import and_, func, not_, select
 from sqlalchemy.orm import selectinload
 
+from services.chassis.row_locks import hold_writes
 from services.messaging.domain.threads import CLOSED, Thread
 
 
@@ -22,7 +23,9 @@ class Threads:
 
     def get(self, thread_id: str, lock: bool = False) -> Thread | None:
         """One thread with its messages. ``lock``: for a change, so that two writers take turns
-        (FOR UPDATE on PostgreSQL; SQLite serialises writers anyway)."""
+        (FOR UPDATE on PostgreSQL, the writer lock first on SQLite: services/chassis/row_locks.py)."""
+        if lock:
+            hold_writes(self.session)
         return self.session.get(Thread, thread_id, with_for_update=lock or None,
                                 options=[selectinload(Thread.messages)])
 
@@ -34,12 +37,15 @@ class Threads:
                  .order_by((Thread.status == CLOSED).asc(), Thread.created_at.desc())
                  .limit(1)
                  .options(selectinload(Thread.messages)))
-        if lock and self._postgresql:
-            query = query.with_for_update(of=Thread)
+        if lock:
+            hold_writes(self.session)
+            if self._postgresql:
+                query = query.with_for_update(of=Thread)
         return self.session.scalars(query).first()
 
     def of_customer(self, customer_id: str) -> list[Thread]:
         query = select(Thread).where(Thread.customer_id == customer_id).options(selectinload(Thread.messages))
+        hold_writes(self.session)
         if self._postgresql:
             query = query.with_for_update(of=Thread)
         return list(self.session.scalars(query))

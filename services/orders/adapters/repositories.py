@@ -2,18 +2,11 @@
 from __future__ import annotations
 
 from sqlalchemy import func, or_, select
-from sqlalchemy.sql import Select
 
+from services.chassis.row_locks import for_change
 from services.chassis.tables import next_counter
 from services.orders.domain.model import Cart, CartLine, Order
 from services.orders.domain.quotes import Quote
-
-
-def for_change(query: Select) -> Select:
-    """A row read to be changed: locked until commit (PostgreSQL; SQLite has one writer at a time), and
-    read afresh even if the session holds it already. Two replicas changing one row take turns, and
-    the second decides from what the first committed (REVIEW R4)."""
-    return query.with_for_update().execution_options(populate_existing=True)
 
 
 class Carts:
@@ -25,9 +18,7 @@ class Carts:
 
     def owned(self, cart_id: str, owner_id: str, lock: bool = False) -> Cart | None:
         query = select(Cart).where(Cart.id == cart_id, Cart.owner_id == owner_id)
-        if lock:
-            query = for_change(query)
-        return self.session.execute(query).scalar_one_or_none()
+        return (for_change(self.session, query) if lock else self.session.execute(query)).scalar_one_or_none()
 
     def of_owner(self, owner_id: str) -> list[Cart]:
         return list(self.session.execute(
@@ -47,9 +38,8 @@ class Carts:
         must not both decide from the lines as they were before either committed, or the older
         price could be written last. The lines load after the lock, so they are the latest."""
         with_code = select(CartLine.cart_id).where(CartLine.reference == code)
-        return list(self.session.execute(
-            select(Cart).where(Cart.id.in_(with_code), Cart.status != "purchased").order_by(Cart.id).with_for_update()
-        ).scalars())
+        return list(for_change(self.session, select(Cart).where(Cart.id.in_(with_code), Cart.status != "purchased")
+                               .order_by(Cart.id)).scalars())
 
 
 class Orders:
@@ -60,11 +50,9 @@ class Orders:
         self.session.add(order)
 
     def by_number(self, number: str, lock: bool = False) -> Order | None:
-        """``lock``: for a change (a status, a payment, a refund), see :func:`for_change`."""
+        """``lock``: for a change (a status, a payment, a refund): see services/chassis/row_locks.py."""
         query = select(Order).where(Order.number == number)
-        if lock:
-            query = for_change(query)
-        return self.session.execute(query).scalar_one_or_none()
+        return (for_change(self.session, query) if lock else self.session.execute(query)).scalar_one_or_none()
 
     def by_cart(self, cart_id: str) -> Order | None:
         return self.session.execute(select(Order).where(Order.cart_id == cart_id)).scalar_one_or_none()
@@ -109,15 +97,15 @@ class Quotes:
 
     def draft(self, owner_id: str, lock: bool = False):
         query = select(Quote).where(Quote.owner_id == owner_id, Quote.status == "draft")
-        return self.session.execute(for_change(query) if lock else query).scalars().first()
+        return (for_change(self.session, query) if lock else self.session.execute(query)).scalars().first()
 
     def by_number(self, number: str, lock: bool = False):
         query = select(Quote).where(Quote.number == number)
-        return self.session.execute(for_change(query) if lock else query).scalar_one_or_none()
+        return (for_change(self.session, query) if lock else self.session.execute(query)).scalar_one_or_none()
 
     def by_id(self, quote_id: str, lock: bool = False):
         query = select(Quote).where(Quote.id == quote_id)
-        return self.session.execute(for_change(query) if lock else query).scalar_one_or_none()
+        return (for_change(self.session, query) if lock else self.session.execute(query)).scalar_one_or_none()
 
     def requested(self, owner_id: str | None, company_id: str | None, status: str | None):
         """Quotes past the draft stage: one customer's (and their company's), or everyone's (owner None)."""

@@ -9,7 +9,7 @@ from services.orders.domain.model import Cart, CartLine
 
 
 def owned_cart(uow, caller: Identity, cart_id: str, lock: bool = False) -> Cart:
-    """``lock`` for a change: a line edit and a checkout (or two edits) take turns (repositories.for_change)."""
+    """``lock`` for a change: a line edit and a checkout (or two edits) take turns (services/chassis/row_locks.py)."""
     cart = Carts(uow.session).owned(cart_id, caller.customer_id, lock=lock)
     if cart is None:
         raise CartNotFound("No such cart.")  # someone else's cart does not exist for you

@@ -9,7 +9,7 @@ from services.orders.domain.quotes import Quote, QuoteLine
 
 
 def quote_cart(uow, caller: Identity, clock, create: bool = False, lock: bool = False) -> Quote:
-    """The caller's draft quote (made when first needed); ``lock`` for a change (repositories.for_change)."""
+    """The caller's draft quote (made when first needed); ``lock`` for a change (services/chassis/row_locks.py)."""
     quotes = Quotes(uow.session)
     draft = quotes.draft(caller.customer_id, lock=lock)
     if draft is None:

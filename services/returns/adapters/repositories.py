@@ -5,6 +5,7 @@ from datetime import datetime, timezone
 
 from sqlalchemy import and_, func, or_, select
 
+from services.chassis.row_locks import hold_writes
 from services.chassis.tables import next_counter
 from services.returns.domain.model import Attachment, Rma, RmaLine
 from services.returns.domain.orders import DeliveredOrder
@@ -22,6 +23,7 @@ class DeliveredOrders:
         """``lock`` holds the order row until commit, so two requests cannot return the same pieces."""
         query = select(DeliveredOrder).where(DeliveredOrder.order_number == order_number)
         if lock:
+            hold_writes(self.session)  # SQLite has no FOR UPDATE (services/chassis/row_locks.py)
             query = query.with_for_update()
         return self.session.execute(query).scalar_one_or_none()
 
@@ -45,7 +47,8 @@ class Rmas:
     def by_number(self, number: str, lock: bool = False) -> Rma | None:
         query = select(Rma).where(Rma.number == number)
         if lock:
-            query = query.with_for_update()
+            hold_writes(self.session)  # SQLite has no FOR UPDATE (services/chassis/row_locks.py)
+            query = query.with_for_update().execution_options(populate_existing=True)
         return self.session.execute(query).scalar_one_or_none()
 
     def by_idempotency_key(self, customer_id: str, key: str) -> Rma | None:
