@@ -36,6 +36,8 @@ from urllib.parse import quote, unquote, urlsplit, urlunsplit
 
 import requests
 
+from services.chassis.config import failover_uris
+
 RPC_EXCHANGE = "nameko-rpc"
 UUID = "[0-9a-f-]+"
 NAME = "[a-z0-9_]+"
@@ -164,11 +166,6 @@ def role_grants() -> dict[str, Grant]:
 # AMQP_URI may be kombu's failover form, one URI per cluster node separated by ';'
 # ("amqp://u:p@h:5701/;amqp://u:p@h:5702/"): kombu connects to the first that answers and to
 # the next when its node dies. Every node has the same users and vhosts (they are the cluster's).
-def failover_uris(amqp_uri: str) -> list[str]:
-    """Each node's URI of a (possibly failover) AMQP_URI, in its order."""
-    return [part.strip() for part in amqp_uri.split(";") if part.strip()]
-
-
 def uri_with_credentials(amqp_uri: str, user: str, password: str) -> str:
     return ";".join(_one_with_credentials(uri, user, password) for uri in failover_uris(amqp_uri))
 

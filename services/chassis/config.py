@@ -285,6 +285,11 @@ def secret_file(path: Path, nbytes: int = 48) -> str:
     return path.read_text().strip()
 
 
+def failover_uris(amqp_uri: str) -> list[str]:
+    """Each node's URI of a (possibly failover, ';'-separated) AMQP_URI, in its order."""
+    return [part.strip() for part in amqp_uri.split(";") if part.strip()]
+
+
 # A nameko config key (never an environment variable): set False for every real process.
 DECLARE_EVENT_EXCHANGES = "DECLARE_EVENT_EXCHANGES"
 

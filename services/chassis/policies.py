@@ -28,6 +28,8 @@ from urllib.parse import urlsplit
 
 import requests
 
+from services.chassis.config import failover_uris
+
 log = logging.getLogger(__name__)
 
 HANDLER_DELIVERY_LIMIT = 20
@@ -78,7 +80,7 @@ def apply_policies(amqp_uri: str, services, management_url: str = "") -> dict[st
     policy is set and {} is returned: never another broker's. A configured URL that fails raises."""
     from services.chassis.broker_identities import BrokerAdmin, credentials_of, management_url_for, vhost_of
 
-    amqp_uri = amqp_uri.split(";")[0]  # a failover list (one URI per node): the first names user and vhost
+    amqp_uri = failover_uris(amqp_uri)[0]  # a failover list (one URI per node): the first names user and vhost
     admin = BrokerAdmin(management_url_for(amqp_uri, management_url), credentials_of(amqp_uri))
     try:
         overview = admin.overview()

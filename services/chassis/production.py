@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from services.chassis.config import MIN_IDENTITY_SECRET_LENGTH, Settings
+from services.chassis.config import MIN_IDENTITY_SECRET_LENGTH, Settings, failover_uris
 from services.chassis.demo import DEMO_PASSWORD, PUBLISHED_DEMO_PASSWORD
 
 PRODUCTION = "production"
@@ -26,7 +26,7 @@ def is_production(settings: Settings) -> bool:
 
 def _broker_user(uri: str) -> str:
     # kombu logs in as guest when the URI names no user; a failover URI (';'-separated) is as weak as its weakest node.
-    users = [urlsplit(part.strip()).username or "guest" for part in uri.split(";") if part.strip()] or ["guest"]
+    users = [urlsplit(part).username or "guest" for part in failover_uris(uri)] or ["guest"]
     return "guest" if "guest" in users else users[0]
 
 
