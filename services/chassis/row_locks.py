@@ -25,3 +25,8 @@ def for_change(session, query: Select):
     """Execute ``query`` with its rows locked until commit, read afresh even if the session holds them."""
     hold_writes(session)
     return session.execute(query.with_for_update().execution_options(populate_existing=True))
+
+
+def read(session, query: Select, lock: bool = False):
+    """``query``'s result: locked for a change (:func:`for_change`) when ``lock``, a plain read otherwise."""
+    return for_change(session, query) if lock else session.execute(query)

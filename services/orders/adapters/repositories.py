@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from sqlalchemy import func, or_, select
 
-from services.chassis.row_locks import for_change
+from services.chassis.row_locks import for_change, read
 from services.chassis.tables import next_counter
 from services.orders.domain.model import Cart, CartLine, Order
 from services.orders.domain.quotes import Quote
@@ -18,7 +18,7 @@ class Carts:
 
     def owned(self, cart_id: str, owner_id: str, lock: bool = False) -> Cart | None:
         query = select(Cart).where(Cart.id == cart_id, Cart.owner_id == owner_id)
-        return (for_change(self.session, query) if lock else self.session.execute(query)).scalar_one_or_none()
+        return read(self.session, query, lock).scalar_one_or_none()
 
     def of_owner(self, owner_id: str) -> list[Cart]:
         return list(self.session.execute(
@@ -52,7 +52,7 @@ class Orders:
     def by_number(self, number: str, lock: bool = False) -> Order | None:
         """``lock``: for a change (a status, a payment, a refund): see services/chassis/row_locks.py."""
         query = select(Order).where(Order.number == number)
-        return (for_change(self.session, query) if lock else self.session.execute(query)).scalar_one_or_none()
+        return read(self.session, query, lock).scalar_one_or_none()
 
     def by_cart(self, cart_id: str) -> Order | None:
         return self.session.execute(select(Order).where(Order.cart_id == cart_id)).scalar_one_or_none()
@@ -97,15 +97,15 @@ class Quotes:
 
     def draft(self, owner_id: str, lock: bool = False):
         query = select(Quote).where(Quote.owner_id == owner_id, Quote.status == "draft")
-        return (for_change(self.session, query) if lock else self.session.execute(query)).scalars().first()
+        return read(self.session, query, lock).scalars().first()
 
     def by_number(self, number: str, lock: bool = False):
         query = select(Quote).where(Quote.number == number)
-        return (for_change(self.session, query) if lock else self.session.execute(query)).scalar_one_or_none()
+        return read(self.session, query, lock).scalar_one_or_none()
 
     def by_id(self, quote_id: str, lock: bool = False):
         query = select(Quote).where(Quote.id == quote_id)
-        return (for_change(self.session, query) if lock else self.session.execute(query)).scalar_one_or_none()
+        return read(self.session, query, lock).scalar_one_or_none()
 
     def requested(self, owner_id: str | None, company_id: str | None, status: str | None):
         """Quotes past the draft stage: one customer's (and their company's), or everyone's (owner None)."""
