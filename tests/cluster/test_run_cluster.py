@@ -140,9 +140,11 @@ def test_run_cluster_serves_with_two_instances_survives_a_killed_node_and_ctrl_c
             figures["first_answer_after_kill_seconds"] = round(recovered, 1)
             second = shop.checkout(auth, shop.cart_with_product(auth))
             assert shop.call("GET", f"/api/v1/orders/{second}", headers=auth).json()["number"] == second
-            wait_until(lambda: health(url)[0] == 200, timeout=60, interval=0.5)
+            # /health keeps its view of the nodes a few seconds (gateway/broker_nodes.py): after a recovery
+            # faster than that it still shows three, so wait for the killed node to be seen gone.
+            wait_until(lambda: (lambda seen: seen[0] == 200 and seen[1]["broker"]["running"] == 2)(health(url)),
+                       timeout=60, interval=0.5)
             figures["health_200_after_kill_seconds"] = round(time.monotonic() - killed, 1)
-            assert health(url)[1]["broker"]["running"] == 2
         except Exception as exc:  # still stop everything below, and check that, before reporting this
             recovered = exc
 

@@ -86,11 +86,12 @@ class PrivateBroker:
         self.ctl("stop")
         wait_until(lambda: not listening(self.port), 30, what="RabbitMQ stopped")
 
-    def ctl(self, *args: str) -> str:
+    def ctl(self, *args: str, secret: str | None = None) -> str:
         result = subprocess.run(as_root(["rabbitmqctl", "-n", self.node, *args]), env=self._env(),
                                 capture_output=True, text=True, timeout=60)
         if result.returncode != 0:
-            raise RuntimeError(f"rabbitmqctl {' '.join(args)}: {result.stderr.strip()}")
+            shown = " ".join("<password>" if arg == secret else arg for arg in args)
+            raise RuntimeError(f"rabbitmqctl {shown}: {result.stderr.strip()}")
         return result.stdout
 
     def add_role_users(self) -> dict[str, str]:
@@ -101,10 +102,11 @@ class PrivateBroker:
         uris = {}
         for role, grant in role_grants().items():
             user, password = f"sportello-{role}", secrets.token_urlsafe(18)
+            # "--" ends rabbitmqctl's options: one password in 64 starts with "-" and was read as one.
             try:
-                self.ctl("add_user", user, password)
+                self.ctl("add_user", "--", user, password, secret=password)
             except RuntimeError:  # there from an earlier start of this node
-                self.ctl("change_password", user, password)
+                self.ctl("change_password", "--", user, password, secret=password)
             self.ctl("set_permissions", "-p", "/", user, grant.configure, grant.write, grant.read)
             for exchange, (write, read) in grant.topics.items():
                 self.ctl("set_topic_permissions", "-p", "/", user, exchange, write, read)
