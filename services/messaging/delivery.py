@@ -14,7 +14,10 @@ talks to a server:
    that is down is retried for as long as it is down (``domain/model.py``).
 
 A crash between 2 and 3 leaves the lease to expire and the message is sent
-again: delivery is at-least-once (the Message-ID stays the same).
+again: delivery is at-least-once (the Message-ID stays the same). The database
+away for a moment in step 3 is not such a crash: the result is written again
+after a short wait (``RECORD_RETRY_DELAYS``, well inside the lease), or the
+accepted mail would go out a second time when the lease ran out.
 
 A message that carries a single-use link (a reset, an invitation) gets it from
 accounts in step 2, right before it is sent (``links``, see
@@ -29,7 +32,11 @@ from collections import defaultdict
 from datetime import timedelta
 from typing import Callable, Mapping
 
+import eventlet
+from sqlalchemy import exc as sa_exc
+
 from services.chassis.domain import Clock, utcnow
+from services.chassis.errors import DatabaseBusy, DatabaseUnavailable
 from services.chassis.loops import WakeableLoop
 from services.chassis.outbox import backoff_seconds
 from services.messaging.adapters.links import LinksUnavailable
@@ -38,6 +45,11 @@ from services.messaging.adapters.transport import ChannelDown, Transport
 from services.messaging.domain.model import LinkWithdrawn, Notification, Outgoing
 
 log = logging.getLogger(__name__)
+
+# Waits before writing a result again when the database refused it (a restart, a full pool, a lock
+# timeout): 15.5 s in all, far inside the 120 s lease.
+RECORD_RETRY_DELAYS = (0.5, 1.0, 2.0, 4.0, 8.0)
+TRANSIENT_DATABASE_ERRORS = (DatabaseBusy, DatabaseUnavailable, sa_exc.OperationalError, sa_exc.InterfaceError)
 
 
 class NotificationSender(WakeableLoop):
@@ -143,7 +155,16 @@ class NotificationSender(WakeableLoop):
         self._record(notification.id, lambda n, now: n.delivery_failed(error, now, self.backoff, channel_down))
 
     def _record(self, notification_id: str, apply: Callable[[Notification, object], None]) -> None:
-        with self.session_factory() as session, session.begin():
-            notification = Notifications(session).get_for_update(notification_id)
-            if notification is not None:
-                apply(notification, self.clock())
+        for delay in (*RECORD_RETRY_DELAYS, None):
+            try:
+                with self.session_factory() as session, session.begin():
+                    notification = Notifications(session).get_for_update(notification_id)
+                    if notification is not None:
+                        apply(notification, self.clock())
+                return
+            except TRANSIENT_DATABASE_ERRORS as exc:
+                if delay is None:
+                    raise  # the pass fails; the lease runs out and the message goes again
+                log.warning("notification %s: its result not written (%s); again in %gs", notification_id,
+                            type(exc).__name__, delay)
+                eventlet.sleep(delay)
