@@ -29,7 +29,9 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import random
+import signal
 from datetime import timedelta
 
 from nameko.standalone.events import get_event_exchange
@@ -44,6 +46,11 @@ from services.chassis.tables import outbox_messages
 log = logging.getLogger(__name__)
 
 MAX_BACKOFF_SECONDS = 60.0
+# A drill hook, off unless set (tests/faults_cluster/test_6_publisher_kill.py, docs/reliability.md):
+# a file path; the first relay pass that has rows confirmed writes their event ids there and
+# SIGKILLs its own process before marking them sent. The file makes it once, over restarts and
+# replicas: the crash at the one moment no outside timing can hit.
+DRILL_KILL_AFTER_CONFIRM = "SPORTELLO_DRILL_KILL_AFTER_CONFIRM"
 
 
 def backoff_seconds(attempts: int) -> float:
@@ -121,6 +128,7 @@ class OutboxRelay(WakeableLoop):
                 failure = (row, exc)
                 break  # the broker is likely unreachable: leave the rest for later
             sent_ids.append(row["event_id"])
+        _drill_kill_after_confirm(sent_ids)
         self.mark_sent(sent_ids)
         for row, exc in unroutable:
             self.mark_failed(row, exc)
@@ -208,6 +216,21 @@ class OutboxRelay(WakeableLoop):
             return
         with self.session_factory() as session, session.begin():
             session.execute(update(outbox_messages).where(outbox_messages.c.event_id.in_(event_ids)).values(**values))
+
+
+def _drill_kill_after_confirm(event_ids: list[str]) -> None:
+    path = os.environ.get(DRILL_KILL_AFTER_CONFIRM)
+    if not path or not event_ids:
+        return
+    try:
+        fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
+    except FileExistsError:
+        return  # done once already
+    with os.fdopen(fd, "w") as ids:
+        ids.write("".join(f"{event_id}\n" for event_id in event_ids))
+    log.warning("outbox: drill %s: SIGKILL after the confirm of %d rows, before marking them sent",
+                DRILL_KILL_AFTER_CONFIRM, len(event_ids))
+    os.kill(os.getpid(), signal.SIGKILL)
 
 
 def pending_count(session) -> int:
