@@ -34,10 +34,11 @@ class StreamResult:
 
 def run_stream(cluster, shop, staff, scenario: str, inject, operations: int = OPERATIONS, clients: int = 4,
                start_fraction: float = 1 / 3, place=None, customers: list | None = None,
-               fault: Fault | None = None, also_seen: list | None = None) -> StreamResult:
+               fault: Fault | None = None, also_seen: list | None = None, fault_seconds: float = 0) -> StreamResult:
     """``inject(fault)`` runs on its own thread once ``start_fraction`` of the operations are done;
     it sets ``fault.at`` when the fault begins and ``fault.over`` when it is repaired.
-    ``place(i, auth, name) -> order`` replaces the plain cart-line-checkout of operation ``i``."""
+    ``place(i, auth, name) -> order`` replaces the plain cart-line-checkout of operation ``i``;
+    ``fault_seconds``: how long a fault may outlast the stream (its repair is waited for)."""
     customers = customers or [shop.customer() for _ in range(CUSTOMERS)]
     progress = {"done": 0}
     fault = fault or Fault()
@@ -62,7 +63,7 @@ def run_stream(cluster, shop, staff, scenario: str, inject, operations: int = OP
     acknowledged, failures = run_concurrently(operation, range(operations), clients=clients)
     progress["ended"] = True  # a stream stopped by a failure: no fault after it; one under way is repaired
     if inject is not None:
-        thread.join(timeout=300)
+        thread.join(timeout=fault_seconds + 300)
     assert not failures, failures[:5]
     assert fault.at is not None and fault.over is not None, "the fault was never injected and repaired"
     assert len(acknowledged) == operations
