@@ -126,3 +126,19 @@ def test_an_accepted_quotes_lines_keep_the_quoted_quantity(shop, client, service
     assert added["cart"]["lines"][0]["quoted"] is False
     assert client.patch(f"/api/v1/carts/{other['id']}/items/{added['line_id']}", json={"quantity": 3},
                         headers=anna).status_code == 200
+
+
+def test_an_accepted_quotes_cart_becomes_the_active_one(shop, client, services):
+    """A customer has one active cart: the quote's cart takes that place, the one in use is kept for later."""
+    anna = shop.customer()
+    in_use = shop.new_cart(anna, "Ufficio")
+    shop.add(anna, in_use["id"], "SAW-01")
+    client.post("/api/v1/quote-cart/items", json={"service_id": services["quote"], "form": {"rooms": 2}}, headers=anna)
+    quote = client.post("/api/v1/quote-cart/request", json={}, headers=anna).json()
+    client.post(f"/api/v1/staff/quotes/{quote['number']}/price", headers=shop.staff(),
+                json={"lines": [{"line_id": quote["lines"][0]["id"], "unit_price": "900.00"}],
+                      "valid_until": (date.today() + timedelta(days=30)).isoformat()})
+    accepted = client.post(f"/api/v1/quotes/{quote['number']}/accept", headers=anna)
+    assert accepted.status_code == 200, accepted.text
+    statuses = {cart["id"]: cart["status"] for cart in client.get("/api/v1/carts", headers=anna).json()}
+    assert statuses == {accepted.json()["cart"]["id"]: "active", in_use["id"]: "inactive"}

@@ -1,6 +1,6 @@
 """Tables of the orders database and their mapping to the domain model."""
 from sqlalchemy import (JSON, Boolean, Column, Date, ForeignKey, Index, Integer, MetaData, Numeric, String, Table,
-                        Text, UniqueConstraint)
+                        Text, UniqueConstraint, text)
 from sqlalchemy.orm import registry, relationship
 
 from services.chassis.tables import UtcDateTime
@@ -12,6 +12,7 @@ metadata = MetaData()
 mapper_registry = registry(metadata=metadata)
 MONEY = Numeric(12, 2, asdecimal=True)
 RATE = Numeric(5, 2, asdecimal=True)
+ONE_ACTIVE_CART = "uq_carts_one_active"
 
 carts = Table(
     "carts", metadata,
@@ -25,6 +26,10 @@ carts = Table(
     Column("updated_at", UtcDateTime, nullable=False),
     Column("quote_id", String(36), nullable=True),
     Index("ix_carts_owner_status", "owner_id", "status"),
+    # At most one active cart per customer, kept by the database: two requests choosing or making the
+    # active cart at once (two replicas) cannot both win (services/orders/usecases/carts.py retries).
+    Index(ONE_ACTIVE_CART, "owner_id", unique=True, postgresql_where=text("status = 'active'"),
+          sqlite_where=text("status = 'active'")),
 )
 
 cart_lines = Table(

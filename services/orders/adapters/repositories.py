@@ -25,10 +25,9 @@ class Carts:
             select(Cart).where(Cart.owner_id == owner_id).order_by(Cart.updated_at.desc())
         ).scalars())
 
-    def active(self, owner_id: str) -> Cart | None:
-        return self.session.execute(
-            select(Cart).where(Cart.owner_id == owner_id, Cart.status == "active")
-        ).scalars().first()
+    def active(self, owner_id: str, lock: bool = False) -> Cart | None:
+        query = select(Cart).where(Cart.owner_id == owner_id, Cart.status == "active")
+        return read(self.session, query, lock).scalars().first()
 
     def delete(self, cart: Cart) -> None:
         self.session.delete(cart)

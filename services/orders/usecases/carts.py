@@ -1,7 +1,10 @@
 """Several carts per customer: at most one active; purchased ones are read only."""
 from __future__ import annotations
 
+from sqlalchemy.exc import IntegrityError
+
 from services.chassis.auth import Identity
+from services.orders.adapters.orm import ONE_ACTIVE_CART
 from services.orders.adapters.repositories import Carts
 from services.orders.domain.access import ensure_may_buy
 from services.orders.domain.errors import CartNotFound, ProductUnavailable
@@ -16,25 +19,49 @@ def owned_cart(uow, caller: Identity, cart_id: str, lock: bool = False) -> Cart:
     return cart
 
 
+def choosing_the_active_cart(uow, attempt):
+    """``attempt()`` (which commits), once more if a concurrent request made or chose the customer's
+    active cart first: the database's one-active index refused this commit, and the second try
+    sees their cart (as the first would have, had it come a moment later)."""
+    try:
+        return attempt()
+    except IntegrityError as exc:
+        if not _one_active_refused(exc):
+            raise
+        uow.rollback()
+    return attempt()
+
+
+def _one_active_refused(exc: IntegrityError) -> bool:
+    message = str(exc.orig)  # PostgreSQL names the index; SQLite the column it covers
+    return ONE_ACTIVE_CART in message or "carts.owner_id" in message
+
+
 def list_carts(uow, caller: Identity) -> list[Cart]:
     return Carts(uow.session).of_owner(caller.customer_id)
 
 
-def _deactivate_others(carts: Carts, caller: Identity, keep: Cart | None, now) -> None:
+def deactivate_others(carts: Carts, caller: Identity, keep: Cart | None, now) -> None:
     current = carts.active(caller.customer_id)
     if current is not None and current is not keep:
         current.deactivate(now)
+        # Written now: a flush orders its UPDATEs by id, and the one-active index checks each.
+        carts.session.flush()
 
 
 def create_cart(uow, caller: Identity, command: dict, clock) -> Cart:
     """A new cart becomes the active one."""
     ensure_may_buy(caller.company_id, caller.company_role)
-    carts, now = Carts(uow.session), clock()
-    _deactivate_others(carts, caller, None, now)
-    cart = Cart(caller.customer_id, caller.company_id, command.get("name") or "Cart", command.get("note") or "", now)
-    carts.add(cart)
-    uow.commit()
-    return cart
+
+    def attempt() -> Cart:
+        carts, now = Carts(uow.session), clock()
+        deactivate_others(carts, caller, None, now)
+        cart = Cart(caller.customer_id, caller.company_id, command.get("name") or "Cart", command.get("note") or "",
+                    now)
+        carts.add(cart)
+        uow.commit()
+        return cart
+    return choosing_the_active_cart(uow, attempt)
 
 
 def update_cart(uow, caller: Identity, cart_id: str, changes: dict, clock) -> Cart:
@@ -53,13 +80,16 @@ def delete_cart(uow, caller: Identity, cart_id: str) -> None:
 
 def activate_cart(uow, caller: Identity, cart_id: str, clock) -> Cart:
     ensure_may_buy(caller.company_id, caller.company_role)
-    carts, now = Carts(uow.session), clock()
-    cart = owned_cart(uow, caller, cart_id, lock=True)
-    cart.ensure_editable()
-    _deactivate_others(carts, caller, cart, now)
-    cart.activate(now)
-    uow.commit()
-    return cart
+
+    def attempt() -> Cart:
+        carts, now = Carts(uow.session), clock()
+        cart = owned_cart(uow, caller, cart_id, lock=True)
+        cart.ensure_editable()
+        deactivate_others(carts, caller, cart, now)
+        cart.activate(now)
+        uow.commit()
+        return cart
+    return choosing_the_active_cart(uow, attempt)
 
 
 def deactivate_cart(uow, caller: Identity, cart_id: str, clock) -> Cart:
@@ -72,34 +102,37 @@ def deactivate_cart(uow, caller: Identity, cart_id: str, clock) -> Cart:
 def add_item(uow, caller: Identity, cart_id: str | None, item: dict, catalog, clock) -> tuple[Cart, CartLine]:
     """A product by code, or a fixed-price service with its filled form. No cart id: the active cart."""
     ensure_may_buy(caller.company_id, caller.company_role)
-    line = _line_from_catalog(item, catalog)  # ask the catalog before holding the database
-    carts, now = Carts(uow.session), clock()
-    if cart_id is None:
-        cart = carts.active(caller.customer_id)
-        if cart is None:
-            cart = Cart(caller.customer_id, caller.company_id, "Cart", "", now)
-            carts.add(cart)
-    else:
-        cart = owned_cart(uow, caller, cart_id, lock=True)  # two adds of one product: both pieces count
-    line = cart.add(line, now)
-    uow.commit()
-    return cart, line
+    priced = _priced_from_catalog(item, catalog)  # ask the catalog before holding the database
+
+    def attempt() -> tuple[Cart, CartLine]:
+        carts, now = Carts(uow.session), clock()
+        if cart_id is None:
+            cart = carts.active(caller.customer_id, lock=True)  # two adds of one product: both pieces count
+            if cart is None:
+                cart = Cart(caller.customer_id, caller.company_id, "Cart", "", now)
+                carts.add(cart)
+        else:
+            cart = owned_cart(uow, caller, cart_id, lock=True)
+        line = cart.add(CartLine(*priced), now)
+        uow.commit()
+        return cart, line
+    return choosing_the_active_cart(uow, attempt)
 
 
-def _line_from_catalog(item: dict, catalog) -> CartLine:
+def _priced_from_catalog(item: dict, catalog) -> tuple:
+    """A cart line's arguments, as the catalog prices the item now."""
     if "code" in item:
         found = catalog.products([item["code"]])[item["code"]]
         if found is None:
             raise ProductUnavailable("This product is not sold.", fields={"code": ["Unknown or not sold."]})
-        return CartLine("product", found.reference, found.name, item["quantity"], found.price, found.currency,
-                        found.vat_rate)
+        return "product", found.reference, found.name, item["quantity"], found.price, found.currency, found.vat_rate
     service = catalog.service(item["service_id"])
     if not service.buyable or service.price is None:
         raise ProductUnavailable("This service is sold on quote: add it to the quote cart.",
                                  fields={"service_id": ["Needs a quote."]})
     form = catalog.validated_form(item["service_id"], item.get("form") or {})
-    return CartLine("service", service.reference, service.name, item["quantity"], service.price, service.currency,
-                    service.vat_rate, form)
+    return ("service", service.reference, service.name, item["quantity"], service.price, service.currency,
+            service.vat_rate, form)
 
 
 def set_quantity(uow, caller: Identity, cart_id: str, line_id: str, quantity: int, clock) -> Cart:

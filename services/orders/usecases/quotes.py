@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from services.chassis.auth import Identity
 from services.orders.adapters.repositories import Carts, Quotes
+from services.orders.usecases.carts import choosing_the_active_cart, deactivate_others
 from services.orders.domain.access import ensure_may_buy, may_see_order
 from services.orders.domain.errors import ProductUnavailable, QuoteNotFound
 from services.orders.domain.quotes import Quote, QuoteLine
@@ -82,12 +83,17 @@ def _own_quote_to_change(uow, caller: Identity, number: str) -> Quote:
 
 
 def accept_quote(uow, caller: Identity, number: str, clock):
+    """The quote's cart becomes the active one, as a new cart does."""
     ensure_may_buy(caller.company_id, caller.company_role)
-    quote = _own_quote_to_change(uow, caller, number)
-    cart = quote.accept(clock())
-    Carts(uow.session).add(cart)
-    uow.commit()
-    return quote, cart
+
+    def attempt():
+        quote, carts, now = _own_quote_to_change(uow, caller, number), Carts(uow.session), clock()
+        cart = quote.accept(now)  # refused (expired, not priced): nothing else changed
+        deactivate_others(carts, caller, None, now)
+        carts.add(cart)
+        uow.commit()
+        return quote, cart
+    return choosing_the_active_cart(uow, attempt)
 
 
 def decline_quote(uow, caller: Identity, number: str, clock) -> Quote:
