@@ -36,6 +36,34 @@ export const session = {
 const listeners = new Set();
 export function onUnauthorized(fn) { listeners.add(fn); }
 
+const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+// A change whose answer was lost (the connection dropped, the gateway gave up: 502/503/504) may
+// have happened all the same: it is sent again, with the same Idempotency-Key, so the shop does
+// it once and answers as the first time (a second "add to cart" never adds a second piece).
+const RETRY_STATUSES = new Set([502, 503, 504]);
+const RETRY_DELAYS_MS = [500, 1500];
+const sleep = (ms) => new Promise((resolve) => { setTimeout(resolve, ms); });
+
+function newIdempotencyKey() {
+  if (crypto.randomUUID) return crypto.randomUUID();
+  return Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+async function fetchRetryingChanges(method, url, init) {
+  if (!UNSAFE.has(method)) return fetch(url, init);
+  if (!init.headers['Idempotency-Key']) init.headers['Idempotency-Key'] = newIdempotencyKey();
+  for (let attempt = 0; ; attempt += 1) {
+    const last = attempt >= RETRY_DELAYS_MS.length;
+    try {
+      const response = await fetch(url, init);
+      if (last || !RETRY_STATUSES.has(response.status)) return response;
+    } catch (error) { // a network error: nothing was answered
+      if (last) throw error;
+    }
+    await sleep(RETRY_DELAYS_MS[attempt]);
+  }
+}
+
 async function send(method, path, { body, formData, headers = {} } = {}) {
   const init = { method, headers: { Accept: 'application/json, application/problem+json', ...headers } };
   if (session.token) init.headers.Authorization = `Bearer ${session.token}`;
@@ -44,7 +72,7 @@ async function send(method, path, { body, formData, headers = {} } = {}) {
     init.headers['Content-Type'] = 'application/json';
     init.body = JSON.stringify(body);
   }
-  const response = await fetch(BASE + path, init);
+  const response = await fetchRetryingChanges(method, BASE + path, init);
   if (!response.ok) {
     let problem = null;
     try { problem = await response.json(); } catch { problem = null; }

@@ -118,3 +118,30 @@ def test_links_in_the_shop_s_mails_open_the_right_page(tabs, shop):
     expect(page.get_by_role("heading", name="Something went wrong", level=1)).to_be_visible()
     # The one console line is the browser logging the API's 404 for the unknown thread.
     assert len(tab.errors) == 1 and "404" in tab.errors[0], tab.errors
+
+
+def test_an_add_to_cart_whose_answer_is_lost_is_sent_again_with_its_key_and_counts_once(tabs, shop):
+    """The shop did the change, but the browser never heard (the connection dropped on the way back):
+    the portal sends it again with the same Idempotency-Key, and the cart holds one piece, not two."""
+    page = register(tabs(), "marta.conti@example.it", first="Marta", last="Conti")
+    keys = []
+
+    def answer_lost_once(route):
+        keys.append(route.request.headers.get("idempotency-key"))
+        if len(keys) == 1:
+            route.fetch()  # it reaches the gateway, which adds the piece ...
+            route.abort("connectionreset")  # ... and its answer never reaches the browser
+        else:
+            route.continue_()
+
+    page.route("**/api/v1/cart/items", answer_lost_once)
+    page.goto("/#/product/MOKA-06")
+    expect(page.get_by_role("heading", name="Moka Sportello 6 tazze", level=1)).to_be_visible()
+    page.get_by_role("button", name="Add to cart").click()
+    expect(page.locator("#flash")).to_contain_text("Moka Sportello 6 tazze added")
+    assert len(keys) == 2 and keys[0] and keys[0] == keys[1], keys
+
+    token = page.evaluate("sessionStorage.getItem('sportello.token')")
+    carts = requests.get(f"{shop.gateway_url}/api/v1/carts", headers={"Authorization": f"Bearer {token}"}, timeout=10)
+    [active] = [cart for cart in carts.json() if cart["status"] == "active"]
+    assert [(line["reference"], line["quantity"]) for line in active["lines"]] == [("MOKA-06", 1)]
