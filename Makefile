@@ -5,7 +5,7 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: run run-cluster test-cluster test test-postgresql security lint broker postgresql chromium asyncapi-schema bench bench-login bench-orders bench-catalog clean
+.PHONY: run run-cluster test-cluster test test-postgresql security lint broker postgresql chromium asyncapi-schema bench bench-cluster bench-login bench-orders bench-catalog clean
 
 $(BIN)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -54,6 +54,9 @@ test-postgresql: $(BIN)/.installed broker postgresql $(ASYNCAPI_SCHEMA)  ## the 
 
 bench: $(BIN)/.installed broker  ## the benchmark suite: 100,000 products, 1/10/50 clients (~10 min); rewrites docs/performance.md
 	$(BIN)/python -m bench $(BENCH_ARGS)
+
+bench-cluster: $(BIN)/.installed broker  ## the same suite on the production topology (PostgreSQL, 3 RabbitMQ nodes, quorum queues, 2 processes each; ~15 min); rewrites its part of docs/performance.md
+	$(BIN)/python -m bench --topology cluster $(BENCH_ARGS)
 
 bench-quick: $(BIN)/.installed broker  ## the same suite on small data, 1/10 clients (about a minute); table and bench/results/
 	$(BIN)/python -m bench --quick $(BENCH_ARGS)

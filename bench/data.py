@@ -15,7 +15,10 @@ is set past them, so orders and returns placed during the run get fresh numbers.
 
 Besides the bulk, each of the first ``BENCH_CUSTOMERS`` customers (the load generator's clients)
 gets what its paths need: ready carts to check out, and in the returns database one delivered
-order with its window open and enough pieces for every RMA the run may create.
+order with its window open and enough pieces for every RMA the run may create. The event row
+publishes ``order_delivered`` for orders delivered in the orders database (returns opens a
+window only for a delivery orders confirms): the loader makes those too, one per event the run
+may publish, and hands over their delivery facts.
 """
 from __future__ import annotations
 
@@ -70,6 +73,7 @@ class DataSet:
     customers: list[BenchCustomer]
     product_codes: list[str]          # a sample of active product codes (product page, cart add)
     seconds: dict[str, float]
+    deliveries: list[dict] = field(default_factory=list)  # delivery facts of orders the event row announces
 
 
 def _engine(settings, service: str):
@@ -85,8 +89,41 @@ def _rows(table, objects) -> list[dict]:
 
 
 def _insert(connection, table, rows: list[dict]) -> None:
+    if connection.dialect.name == "postgresql":
+        _copy(connection, table, rows)
+        return
     for start in range(0, len(rows), BATCH):
         connection.execute(insert(table), rows[start:start + BATCH])
+
+
+def _copy(connection, table, rows: list[dict]) -> None:
+    """PostgreSQL: one COPY per table, in the connection's transaction. An executemany there is
+    multi-row INSERTs of 1,000 rows (SQLAlchemy's insertmanyvalues), which the server parses and
+    plans one by one; COPY streams the rows. Each value goes through its column type's own bind
+    processor first (JSON encoding, UTC datetimes), so the stored values are the INSERT's."""
+    if not rows:
+        return
+    columns = list(table.columns)
+    processors = [(column.name, column.type._cached_bind_processor(connection.dialect)) for column in columns]
+    names = ", ".join(connection.dialect.identifier_preparer.quote(column.name) for column in columns)
+    cursor = connection.connection.driver_connection.cursor()
+    with cursor.copy(f"COPY {connection.dialect.identifier_preparer.format_table(table)} ({names}) FROM STDIN") as copy:
+        for row in rows:
+            copy.write_row([process(row[name]) if process else row[name] for name, process in processors])
+
+
+def analyze(settings) -> None:
+    """PostgreSQL: fresh planner statistics and visibility maps for the tables just filled, as
+    autovacuum would make some minutes later; the first rows measured would otherwise run on the
+    plans of empty tables."""
+    from services.chassis.config import SERVICES
+
+    for name in SERVICES:
+        engine = _engine(settings, name)
+        if engine.dialect.name == "postgresql":
+            with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+                connection.exec_driver_sql("VACUUM ANALYZE")
+        engine.dispose()
 
 
 def _set_counter(connection, name: str, value: int) -> None:
@@ -141,10 +178,16 @@ def load(settings, scale: Scale, seed: int = 1, log=print) -> DataSet:
 
     started = time.monotonic()
     _carts(settings, rng, bench, products)
+    # a customer no client plays: the clients' order lists stay as they were
+    deliveries = _deliveries(settings, rng, customers[BENCH_CUSTOMERS]["id"], products, max(3000, scale.orders // 4))
     seconds["carts"] = time.monotonic() - started
     log(f"data: {len(customers)} desk threads, {sum(len(b.carts) for b in bench)} ready carts in "
         f"{seconds['threads'] + seconds['carts']:.1f}s")
-    return DataSet(scale, bench, [p["code"] for p in products], seconds)
+
+    started = time.monotonic()
+    analyze(settings)
+    seconds["analyze"] = time.monotonic() - started
+    return DataSet(scale, bench, [p["code"] for p in products], seconds, deliveries)
 
 
 # -- catalog -------------------------------------------------------------------------------------
@@ -257,6 +300,33 @@ def _carts(settings, rng, bench: list[BenchCustomer], products) -> None:
     with _engine(settings, "orders").begin() as connection:
         _insert(connection, carts, _rows(carts, made))
         _insert(connection, cart_lines, _rows(cart_lines, lines))
+
+
+def _deliveries(settings, rng, customer_id: str, products, count: int) -> list[dict]:
+    """Orders of one customer, delivered and not yet announced: ORD-2026-8xxxxx
+    (beside the returns-only copies ORD-2026-9xxxxx and the run's own checkouts from 000001)."""
+    from services.orders.adapters.orm import order_lines, order_status_changes, orders
+    from services.orders.domain.model import Cart, CartLine, Order, StatusChange
+
+    delivered_at = datetime.now(timezone.utc).replace(microsecond=0) - timedelta(hours=1)
+    made = []
+    for n in range(count):
+        cart = Cart(customer_id, None, "Cart", "", delivered_at)
+        product = rng.choice(products)
+        cart.lines.append(CartLine("product", product["code"], product["name"], 1, product["price_amount"],
+                                   product["currency"].strip(), product["vat_rate"]))
+        order = Order(number=f"ORD-2026-8{n:05d}", cart=cart, customer_kind="private", billing=dict(BILLING),
+                      shipping_address=dict(ADDRESS), payment_method="bank_transfer", idempotency_key=None,
+                      now=delivered_at - timedelta(days=2))
+        order.status, order.payment_status, order.delivered_at = "delivered", "paid", delivered_at
+        order.history.append(StatusChange("delivered", delivered_at))
+        made.append(order)
+    lines, history = _children(made, "lines", "order_id"), _children(made, "history", "order_id")
+    with _engine(settings, "orders").begin() as connection:
+        _insert(connection, orders, _rows(orders, made))
+        _insert(connection, order_lines, _rows(order_lines, lines))
+        _insert(connection, order_status_changes, _rows(order_status_changes, history))
+    return [order.delivery_facts() for order in made]
 
 
 # -- returns -------------------------------------------------------------------------------------

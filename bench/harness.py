@@ -227,9 +227,11 @@ def free_port() -> int:
 class Stack:
     """The whole system as `make run` starts it (real processes), in a throwaway var directory."""
 
-    def __init__(self, demo: bool = False, keep_var: bool = True):
+    def __init__(self, demo: bool = False, keep_var: bool = True, instances: int = 1, startup_timeout: float = 120):
         self.demo = demo
         self.keep_var = keep_var
+        self.instances = instances  # processes of every service (SPORTELLO_INSTANCES of the environment)
+        self.startup_timeout = startup_timeout
         self.port = free_port()
         self.var = tempfile.mkdtemp(prefix="sportello-bench-")
         self.url = f"http://127.0.0.1:{self.port}"
@@ -239,20 +241,29 @@ class Stack:
     def __enter__(self) -> "Stack":
         env = dict(os.environ, GATEWAY_ADDRESS=f"127.0.0.1:{self.port}", SPORTELLO_VAR_DIR=self.var,
                    SPORTELLO_LOG_LEVEL="WARNING")
-        command = [sys.executable, "-m", "services.chassis.cli", "run"] + ([] if self.demo else ["--no-demo"])
+        command = [sys.executable, "-m", "services.chassis.cli", "run", "--startup-timeout",
+                   f"{self.startup_timeout:g}"] + ([] if self.demo else ["--no-demo"])
         self.process = subprocess.Popen(command,
                                         env=env, cwd=ROOT, stdout=subprocess.DEVNULL)
-        deadline = time.monotonic() + 120
+        deadline = time.monotonic() + self.startup_timeout
         while time.monotonic() < deadline:
             try:
-                if requests.get(f"{self.url}/health", timeout=2).status_code == 200 and self._demo_loaded():
+                health = requests.get(f"{self.url}/health", timeout=2)
+                if health.status_code == 200 and self._all_instances(health.json()) and self._demo_loaded():
                     return self
-            except requests.RequestException:
+            except (requests.RequestException, ValueError):
                 pass
             if self.process.poll() is not None:
                 raise RuntimeError("the stack did not start")
             time.sleep(0.5)
-        raise RuntimeError("the stack did not become healthy in 120 s")
+        self.__exit__()
+        raise RuntimeError(f"the stack did not become healthy in {self.startup_timeout:g} s")
+
+    def _all_instances(self, health: dict) -> bool:
+        """/health turns 200 with one process of each service consuming; measure only once all are."""
+        if self.instances == 1:
+            return True
+        return all((state.get("instances") or 0) >= self.instances for state in health.get("services", {}).values())
 
     def _demo_loaded(self) -> bool:
         """`sportello run` loads the demo after /health turns green; wait for the catalog to have it."""

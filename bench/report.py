@@ -1,8 +1,11 @@
 """What a run of the suite leaves behind: the table, the JSON, the plot and docs/performance.md.
 
-docs/performance.md has one generated part, between ``<!-- bench:begin -->`` and
-``<!-- bench:end -->``; everything outside the markers (the work done, the scale-out note,
-history) is written by hand and kept as it is.
+docs/performance.md has two generated parts, one per topology: the SQLite run between
+``<!-- bench:begin -->`` and ``<!-- bench:end -->`` (from latest.json), the production
+topology's (``--topology cluster``) between ``<!-- bench-cluster:begin -->`` and
+``<!-- bench-cluster:end -->`` (from latest-cluster.json). A run rewrites its own part only;
+everything outside the markers (the work done, the scale-out note, history) is written by hand
+and kept as it is.
 """
 from __future__ import annotations
 
@@ -21,6 +24,27 @@ RESULTS = ROOT / "bench" / "results"
 DOC = ROOT / "docs" / "performance.md"
 PLOT = ROOT / "docs" / "performance-latency.png"
 BEGIN, END = "<!-- bench:begin -->", "<!-- bench:end -->"
+
+
+@dataclass(frozen=True)
+class Section:
+    """Where one topology's run goes: its results file, plot, markers and commands."""
+
+    topology: str
+    begin: str
+    end: str
+    latest: str
+    plot: Path
+    command: str        # the full run
+    quick_command: str
+
+
+SECTIONS = {
+    "sqlite": Section("sqlite", BEGIN, END, "latest.json", PLOT, "make bench", "make bench-quick"),
+    "cluster": Section("cluster", "<!-- bench-cluster:begin -->", "<!-- bench-cluster:end -->", "latest-cluster.json",
+                       ROOT / "docs" / "performance-latency-cluster.png", "make bench-cluster",
+                       "make bench-cluster BENCH_ARGS=--quick"),
+}
 
 TARGET_CLIENTS = 10
 READ_FACTOR, WRITE_FACTOR = 1.5, 2.0
@@ -47,9 +71,14 @@ class Run:
     load_after: tuple
     wall_seconds: float
     date: str = ""
+    topology: str = "sqlite"
 
     def __post_init__(self):
         self.date = self.date or datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+    @property
+    def section(self) -> Section:
+        return SECTIONS[self.topology]
 
 
 def versions(broker: str) -> dict:
@@ -163,7 +192,7 @@ def _plain(value):
 
 
 def as_json(run: Run) -> dict:
-    return {"date": run.date, "mode": run.mode, "machine": machine(), "versions": run.versions,
+    return {"date": run.date, "mode": run.mode, "topology": run.topology, "machine": machine(), "versions": run.versions,
             "scale": asdict(run.scale), "seconds_per_row": run.seconds_per_row, "clients": list(run.clients),
             "load_average_before": [round(v, 2) for v in run.load_before],
             "load_average_after": [round(v, 2) for v in run.load_after],
@@ -197,7 +226,8 @@ def plot(run: Run, path: Path) -> None:
     axes[0][0].set_yticks(range(len(names)), names)
     axes[0][0].invert_yaxis()
     axes[0][0].legend(loc="lower right")
-    fig.suptitle(f"Sportello latency percentiles by path ({run.mode} run {run.date[:16]}, "
+    where = "PostgreSQL, 3 RabbitMQ nodes, 2 processes each; " if run.topology == "cluster" else ""
+    fig.suptitle(f"Sportello latency percentiles by path ({where}{run.mode} run {run.date[:16]}, "
                  f"{run.scale.products:,} products, {os.cpu_count()} cores)")
     fig.tight_layout()
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -205,24 +235,46 @@ def plot(run: Run, path: Path) -> None:
     plt.close(fig)
 
 
+def _cluster_lines(run: Run) -> list[str]:
+    """What the production topology's section says first: what ran, and what was left out."""
+    v = run.versions
+    lines = [f"Topology (`make run-cluster`'s, deploy/local/cluster.sh): PostgreSQL {v.get('postgresql')}, one server "
+             f"with a database per service; a RabbitMQ {v.get('rabbitmq')} cluster of 3 nodes with quorum queues, "
+             f"each process on a ';'-separated failover AMQP URI over the three; {v.get('instances', 2)} processes "
+             "of every service (competing consumers of each queue) and one gateway; everything on this machine's "
+             "cores. The data set is the SQLite run's (bench/data.py), copied in with COPY and `VACUUM ANALYZE`d."]
+    full = (1, 10, 50)
+    if tuple(run.clients) != full or run.mode != "full":
+        lines[0] += (f" **Subset:** {' / '.join(map(str, run.clients))} clients (the full suite: "
+                     f"{' / '.join(map(str, full))}), {run.scale.products:,} products.")
+    lines[0] += " No scale-out step: every service already runs two processes."
+    return lines + [""]
+
+
 def markdown(run: Run, result: dict) -> str:
-    m, v = result["machine"], run.versions
-    out = [BEGIN, "", f"### Last run: {run.date} ({run.mode}, `{'make bench' if run.mode == 'full' else 'make bench-quick'}`)",
-           "",
-           f"Machine: {m['cpus']} cores ({m['cpu']}), {m['memory_gb']} GB, {m['platform']}. "
-           f"Load average before the run {result['load_average_before'][0]}, after "
-           f"{result['load_average_after'][0]} (the figure after includes the run's own processes; other work "
-           f"on the machine inflates every row, floors included).",
-           ""]
+    m, v, section = result["machine"], run.versions, run.section
+    command = section.command if run.mode == "full" else section.quick_command
+    title = "Production topology, last run" if run.topology == "cluster" else "Last run"
+    out = [section.begin, "", f"### {title}: {run.date} ({run.mode}, `{command}`)", ""]
+    if run.topology == "cluster":
+        out += _cluster_lines(run)
+    out += [f"Machine: {m['cpus']} cores ({m['cpu']}), {m['memory_gb']} GB, {m['platform']}. "
+            f"Load average before the run {result['load_average_before'][0]}, after "
+            f"{result['load_average_after'][0]} (the figure after includes the run's own processes; other work "
+            f"on the machine inflates every row, floors included).",
+            ""]
     # Only the figure before the run says whether something else was running: the one after is
     # mostly the benchmark's own 50-client rows.
     if result["load_average_before"][0] > 0.5 * (m["cpus"] or 1):
         out += [f"**Busy machine:** the load average was above half the cores when this run started: "
                 "other programs took CPU from every row. Read each path against the floors of this run only, "
-                "and re-run `make bench` on an otherwise idle machine for figures to keep.", ""]
+                f"and re-run `{section.command}` on an otherwise idle machine for figures to keep.", ""]
+    databases = (f"RabbitMQ {v.get('rabbitmq')} (3 nodes, quorum queues), PostgreSQL {v.get('postgresql')}, "
+                 f"psycopg {v.get('psycopg')}" if run.topology == "cluster" else
+                 f"RabbitMQ {v.get('rabbitmq')}, SQLite {v.get('sqlite')}")
     out += [f"Versions: Sportello {v.get('sportello')} (commit {v.get('commit')}), Python {v.get('python')}, "
            f"nameko {v.get('nameko')}, eventlet {v.get('eventlet')}, SQLAlchemy {v.get('sqlalchemy')}, "
-           f"RabbitMQ {v.get('rabbitmq')}, SQLite {v.get('sqlite')}.",
+           f"{databases}.",
            "",
            f"Data: {run.scale.products:,} products, {run.scale.customers:,} customers, {run.scale.orders:,} orders, "
            f"{run.scale.rmas:,} RMAs, one desk thread per customer, loaded in "
@@ -268,18 +320,24 @@ def markdown(run: Run, result: dict) -> str:
                 out.append(f"| {f['path']} | {f['clients']} | {one.rps} -> {f['rps']} | {one.p50_ms} -> {f['p50_ms']} "
                            f"| {one.p99_ms} -> {f['p99_ms']} |")
         out.append("")
-    out += ["![latency percentiles by path](performance-latency.png)", "", END]
+    out += [f"![latency percentiles by path]({section.plot.name})", "", section.end]
     return "\n".join(out)
 
 
-def update_doc(text: str) -> None:
-    current = DOC.read_text() if DOC.exists() else "# Performance\n\n"
-    if BEGIN in current and END in current:
-        head, rest = current.split(BEGIN, 1)
-        tail = rest.split(END, 1)[1]
-        DOC.write_text(head + text + tail)
-    else:
-        DOC.write_text(current.rstrip() + "\n\n" + text + "\n")
+def updated(current: str, text: str, section: Section) -> str:
+    """``current`` with ``section``'s generated part replaced by ``text``; the other part and the hand-written
+    text stay. A part not there yet goes after the SQLite part (beside it), or at the end."""
+    if section.begin in current and section.end in current:
+        head, rest = current.split(section.begin, 1)
+        return head + text + rest.split(section.end, 1)[1]
+    if section.topology != "sqlite" and END in current:
+        head, tail = current.split(END, 1)
+        return head + END + "\n\n" + text + tail
+    return current.rstrip() + "\n\n" + text + "\n"
+
+
+def update_doc(text: str, section: Section = SECTIONS["sqlite"]) -> None:
+    DOC.write_text(updated(DOC.read_text() if DOC.exists() else "# Performance\n\n", text, section))
 
 
 def emit(run: Run, write_docs: bool) -> dict:
@@ -299,14 +357,15 @@ def emit(run: Run, write_docs: bool) -> dict:
               f"{t.get('value_ms', t.get('value'))} (ratio {t['ratio']})")
     RESULTS.mkdir(parents=True, exist_ok=True)
     stamp = run.date.replace(":", "").replace("+0000", "Z")
-    named = RESULTS / f"{stamp}-{run.mode}.json"
-    for path in (named, RESULTS / "latest.json"):
+    section, suffix = run.section, "" if run.topology == "sqlite" else f"-{run.topology}"
+    named, latest = RESULTS / f"{stamp}-{run.mode}{suffix}.json", RESULTS / section.latest
+    for path in (named, latest):
         path.write_text(json.dumps(result, indent=2, default=str))
-    plot(run, PLOT if write_docs else RESULTS / "latest.png")
+    plot_path = section.plot if write_docs else latest.with_suffix(".png")
+    plot(run, plot_path)
     if write_docs:
-        update_doc(markdown(run, result))
-    print(f"\nsaved {named}, {RESULTS / 'latest.json'}" + (f", {PLOT}, {DOC}" if write_docs else
-                                                           f", {RESULTS / 'latest.png'}"))
+        update_doc(markdown(run, result), section)
+    print(f"\nsaved {named}, {latest}, {plot_path}" + (f", {DOC}" if write_docs else ""))
     return result
 
 
@@ -326,13 +385,13 @@ def run_from_json(result: dict) -> Run:
                processes=result["processes"], scale_out=scale_out, versions=result["versions"],
                data_seconds=result["data_seconds"], load_before=tuple(result["load_average_before"]),
                load_after=tuple(result["load_average_after"]), wall_seconds=result["wall_seconds"],
-               date=result["date"])
+               date=result["date"], topology=result.get("topology", "sqlite"))
 
 
 if __name__ == "__main__":  # python -m bench.report [RESULTS.json]: render the plot and docs again from a file
     source = Path(sys.argv[1]) if len(sys.argv) > 1 else RESULTS / "latest.json"
     loaded = json.loads(source.read_text())
     again = run_from_json(loaded)
-    plot(again, PLOT)
-    update_doc(markdown(again, dict(loaded, targets=targets(again))))
-    print(f"rendered {source} into {DOC} and {PLOT}")
+    plot(again, again.section.plot)
+    update_doc(markdown(again, dict(loaded, targets=targets(again))), again.section)
+    print(f"rendered {source} into {DOC} and {again.section.plot}")

@@ -2,10 +2,13 @@
 
     python -m bench            # full: 100,000 products, 1 / 10 / 50 clients, ~10 minutes
     python -m bench --quick    # about a minute: small data, 1 / 10 clients, short rows
+    python -m bench --topology cluster   # the same on the production topology (bench/cluster.py)
 
 1. A stack on loopback (bench/harness.py: ``sportello run``, every service and the gateway a
    process of its own) in a temporary directory, on a RabbitMQ vhost of its own, after the
-   data set was written into the databases (bench/data.py).
+   data set was written into the databases (bench/data.py). ``--topology cluster``: PostgreSQL,
+   three RabbitMQ nodes with quorum queues and two processes of every service instead
+   (bench/cluster.py), with results and a docs section of their own; no scale-out step there.
 2. At each concurrency: the floors, then every path, each for a fixed time with one client
    per thread; each client plays its own customer (token, carts, orders, delivered order).
 3. Once, at 10 clients: how many token checks reach accounts per authenticated request.
@@ -18,13 +21,14 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import sqlite3
+import sys
 import threading
 import time
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from pathlib import Path
 
 import requests
 
@@ -139,27 +143,42 @@ class WindowProbe:
     """``order_delivered`` published -> the return window committed in returns' database.
 
     Each client publishes one event the way the orders relay does (nameko's dispatcher, JSON)
-    and waits until the row is visible to another connection of the returns database; one
-    poller thread looks for every awaited order number every millisecond.
+    and waits until the row is visible to another connection of the returns database (SQLite
+    file or PostgreSQL, autocommit); one poller thread looks for every awaited order number
+    every millisecond. Each event announces one of the loader's delivered orders (``deliveries``,
+    never one twice): returns asks orders to confirm a delivery before it opens the window.
     """
 
-    def __init__(self, db_path: Path, amqp_uri: str, customer_id: str):
-        self.db_path, self.amqp_uri, self.customer_id = db_path, amqp_uri, customer_id
+    def __init__(self, database_url: str, amqp_uri: str, deliveries: list[dict]):
+        self.database_url, self.amqp_uri = database_url, amqp_uri
+        self.deliveries = iter(deliveries)
         self.waiting: dict[str, threading.Event] = {}
         self.lock = threading.Lock()
         self.stopped = threading.Event()
         self.poller = threading.Thread(target=self._poll, daemon=True)
         self.poller.start()
 
+    def _connect(self):
+        """A plain DB-API connection and its placeholder (no pool, no ORM: the poll stays cheap)."""
+        from sqlalchemy.engine import make_url
+
+        url = make_url(self.database_url)
+        if url.get_backend_name() == "sqlite":
+            return sqlite3.connect(url.database, timeout=30, isolation_level=None), "?"
+        import psycopg
+
+        return psycopg.connect(url.set(drivername="postgresql").render_as_string(hide_password=False),
+                               autocommit=True), "%s"
+
     def _poll(self) -> None:
-        db = sqlite3.connect(self.db_path, timeout=30, isolation_level=None)
+        db, mark = self._connect()
         while not self.stopped.is_set():
             with self.lock:
                 numbers = list(self.waiting)
             if numbers:
-                # Bandit B608 accepted: only '?' placeholders are formatted in; the numbers are bound.
+                # Bandit B608 accepted: only placeholders are formatted in; the numbers are bound.
                 found = db.execute(f"SELECT order_number FROM delivered_orders WHERE order_number IN "  # nosec B608
-                                   f"({','.join('?' * len(numbers))})", numbers).fetchall()
+                                   f"({','.join([mark] * len(numbers))})", numbers).fetchall()
                 with self.lock:
                     for (number,) in found:
                         self.waiting.pop(number).set()
@@ -176,16 +195,15 @@ class WindowProbe:
         dispatch = getattr(session, "dispatch", None)
         if dispatch is None:
             dispatch = session.dispatch = event_dispatcher({"AMQP_URI": self.amqp_uri, "serializer": "json"})
-        now = datetime.now(timezone.utc).isoformat()
-        number = f"ORD-BENCH-{uuid.uuid4().hex[:12]}"
         committed = threading.Event()
         with self.lock:
+            facts = next(self.deliveries, None)
+            if facts is None:
+                raise Exhausted
+            number = facts["order_number"]
             self.waiting[number] = committed
-        dispatch("orders", "order_delivered", {
-            "event_id": str(uuid.uuid4()), "occurred_at": now, "schema_version": 1, "order_number": number,
-            "customer_id": self.customer_id, "company_id": None, "customer_kind": "private", "delivered_at": now,
-            "lines": [{"position": 1, "kind": "product", "reference": "BENCH-1", "name": "Bench", "quantity": 1,
-                       "unit_price": {"amount": "10.00", "currency": "EUR"}, "vat_rate": "22.00"}]})
+        dispatch("orders", "order_delivered", {"event_id": str(uuid.uuid4()), "schema_version": 1,
+                                               "occurred_at": datetime.now(timezone.utc).isoformat(), **facts})
         if committed.wait(30):
             return True
         with self.lock:
@@ -370,6 +388,12 @@ def scale_out(stack: Stack, paths: Paths, stats: Broker, plan: Plan, log) -> dic
             "figures": figures}
 
 
+def _version(package: str) -> str:
+    from importlib import metadata
+
+    return metadata.version(package)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="small data, 1 and 10 clients, short rows (~1 minute)")
@@ -378,7 +402,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--docs", action=argparse.BooleanOptionalAction, default=None,
                         help="rewrite docs/performance.md and the plot (default: on for the full run only)")
     parser.add_argument("--no-scale-out", action="store_true", help="skip the second instance of the hottest service")
+    parser.add_argument("--topology", choices=("sqlite", "cluster"), default="sqlite",
+                        help="sqlite: one process per service, SQLite, the system broker (default); cluster: the "
+                             "production topology of make run-cluster (PostgreSQL, 3 RabbitMQ nodes, quorum queues, "
+                             "2 processes per service; no scale-out step), results latest-cluster.json")
     args = parser.parse_args(argv)
+    cluster = args.topology == "cluster"
+    if cluster:  # a SIGTERM unwinds the with blocks too: the nodes and PostgreSQL are stopped
+        signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     plan = Plan.of(args.quick)
     if args.seconds or args.clients:
         plan = Plan(plan.mode, plan.scale, tuple(args.clients or plan.clients), args.seconds or plan.seconds,
@@ -389,9 +420,15 @@ def main(argv: list[str] | None = None) -> int:
     load_before = os.getloadavg()
 
     versions = report.versions("?")  # the code as it starts, before anything can change under the run
-    vhost = OwnVhost()
-    with vhost as amqp_uri:
-        stack = Stack(keep_var=False)
+    from bench.cluster import INSTANCES, Cluster
+
+    vhost = Cluster(log) if cluster else OwnVhost()  # where the broker's management API is, either way
+    with vhost as entered:
+        amqp_uri = vhost.amqp_uri if cluster else entered
+        if cluster:
+            versions.pop("sqlite", None)
+            versions.update(postgresql=vhost.postgresql_version(), psycopg=_version("psycopg"), instances=INSTANCES)
+        stack = Stack(keep_var=False, instances=INSTANCES if cluster else 1, startup_timeout=300 if cluster else 120)
         os.environ["SPORTELLO_VAR_DIR"] = stack.var  # the data loader writes where the stack will read
         from services.chassis.config import load_settings
 
@@ -402,7 +439,7 @@ def main(argv: list[str] | None = None) -> int:
             tokens = login_all(stack.url, data.customers)
             paths = Paths(stack.url, data, tokens, query_mix(stack.url))
             stats = Broker(amqp_uri, vhost)
-            probe = WindowProbe(Path(stack.var) / "returns.sqlite3", amqp_uri, data.customers[0].id)
+            probe = WindowProbe(load_settings().database_url("returns"), amqp_uri, data.deliveries)
             figures = []
             auth = None
             try:
@@ -418,13 +455,13 @@ def main(argv: list[str] | None = None) -> int:
             finally:
                 probe.close()
             processes = memory_and_cpu(stack)
-            scaled = None if args.no_scale_out else scale_out(stack, paths, stats, plan, log)
+            scaled = None if args.no_scale_out or cluster else scale_out(stack, paths, stats, plan, log)
             versions["rabbitmq"] = stats.broker_version()
             stats.close()
     run = report.Run(mode=plan.mode, scale=plan.scale, seconds_per_row=plan.seconds, clients=plan.clients,
                      figures=figures, auth=auth, processes=processes, scale_out=scaled, versions=versions,
                      data_seconds=data.seconds, load_before=load_before, load_after=os.getloadavg(),
-                     wall_seconds=time.monotonic() - started)
+                     wall_seconds=time.monotonic() - started, topology=args.topology)
     report.emit(run, write_docs=write_docs)
     return 0
 

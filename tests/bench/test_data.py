@@ -11,15 +11,18 @@ from sqlalchemy.orm import Session
 from bench import data as bench_data
 from services.accounts.adapters.passwords import _argon2
 from services.accounts.adapters.repositories import Customers
-from services.chassis.config import load_settings
+from services.chassis.config import SERVICES, load_settings
 from services.chassis.database import make_engine
 from services.messaging.adapters.threads import Threads
 from services.orders.adapters.repositories import Carts, Orders
 from services.returns.adapters.repositories import DeliveredOrders, Rmas
 
 
-def test_generated_rows_are_read_back_by_each_service(tmp_path, monkeypatch):
+def test_generated_rows_are_read_back_by_each_service(tmp_path, monkeypatch, databases):
     monkeypatch.setenv("SPORTELLO_VAR_DIR", str(tmp_path))
+    # SQLite files, or PostgreSQL databases under make test-postgresql (the loader's COPY path there)
+    for service in SERVICES:
+        monkeypatch.setenv(f"{service.upper()}_DATABASE_URL", databases.url(service))
     settings = load_settings()
     scale = bench_data.Scale(products=300, customers=60, orders=240, rmas=20)
     data = bench_data.load(settings, scale, log=lambda _: None)
@@ -39,9 +42,15 @@ def test_generated_rows_are_read_back_by_each_service(tmp_path, monkeypatch):
         page, total = Orders(orders).visible(first.id, None, None, 1, 20)
         assert total == len(first.orders) == 4 and {o.number for o in page} == set(first.orders)
         assert all(o.lines and o.total > 0 for o in page)
+        # JSON and UTC datetime columns come back as written (on PostgreSQL: through COPY's bind processing)
+        assert page[0].shipping_address == bench_data.ADDRESS and page[0].placed_at.tzinfo is not None
         cart = Carts(orders).owned(first.carts[0], first.id)
         assert cart.status == "inactive" and cart.lines[0].reference in data.product_codes
         assert Orders(orders).next_number(2025) == "ORD-2025-000241"
+        # what the event row announces is what orders confirms to returns (internal_delivered_order)
+        announced = data.deliveries[-1]
+        assert announced["customer_id"] not in {c.id for c in data.customers} and len(data.deliveries) == 3000
+        assert Orders(orders).by_number(announced["order_number"]).delivery_facts() == announced
     with session("returns") as returns:
         delivered = DeliveredOrders(returns).by_number(first.delivered_order)
         assert delivered.window_open(datetime.now(timezone.utc)) and delivered.lines[0].quantity == 9999
