@@ -37,6 +37,9 @@ from services.chassis.errors import DatabaseBusy, DatabaseUnavailable
 BUSY_SQLSTATES = {"55P03": "a row it needs is locked by another transaction",
                   "57014": "a statement took longer than the statement timeout"}
 RETRY_AFTER_SECONDS = 1
+# Operator intervention (57P01 admin shutdown, 57P02 crash shutdown, 57P03 cannot connect now) and
+# connection exceptions (08xxx): the server went away under the connection.
+SERVER_ENDED_SQLSTATE_CLASSES = ("57P", "08")
 
 
 @dataclass(frozen=True)
@@ -89,7 +92,11 @@ class BoundedQueuePool(QueuePool):
 
 def busy_errors_as_unavailable(engine: Engine) -> None:
     """Lock and statement timeouts leave the service as ``DatabaseBusy``, a connection that could not
-    be opened as ``DatabaseUnavailable`` (both 503 + Retry-After), not as a 500."""
+    be opened as ``DatabaseUnavailable`` (both 503 + Retry-After), not as a 500. So does a connection
+    the server ended under a request (a restart or failover: 'terminating connection due to
+    administrator command', 'server closed the connection unexpectedly'): the pool drops it, the
+    client's retry (with its Idempotency-Key, as for any 503) gets a new one. Such a request may
+    have committed if the end came during its COMMIT; the key is what makes the retry safe then."""
 
     @event.listens_for(engine, "handle_error")
     def _busy(context):
@@ -97,7 +104,8 @@ def busy_errors_as_unavailable(engine: Engine) -> None:
         if sqlstate in BUSY_SQLSTATES:
             return DatabaseBusy(f"The database is busy: {BUSY_SQLSTATES[sqlstate]}. Try again.",
                                 extra={"retry_after": RETRY_AFTER_SECONDS})
-        if context.connection is None and isinstance(context.sqlalchemy_exception, sa_exc.OperationalError):
+        ended = context.is_disconnect or str(sqlstate or "").startswith(SERVER_ENDED_SQLSTATE_CLASSES)
+        if isinstance(context.sqlalchemy_exception, sa_exc.OperationalError) and (context.connection is None or ended):
             return DatabaseUnavailable("The database could not be reached. Try again.",
                                        extra={"retry_after": RETRY_AFTER_SECONDS})
         return None

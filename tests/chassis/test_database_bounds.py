@@ -115,3 +115,25 @@ def test_a_database_that_accepts_tcp_but_never_answers_is_given_up_after_the_con
         engine.dispose()
         relay.close()
         silent.close()
+
+
+@postgresql_only
+@pytest.mark.postgresql
+def test_a_connection_the_server_ends_mid_request_is_database_unavailable_not_a_500(databases):
+    """A PostgreSQL restart (``pg_ctl restart``, a failover) ends the connections the pool holds:
+    the next statement on one failed with a bare OperationalError ('terminating connection due to
+    administrator command', 'server closed the connection unexpectedly'), which the gateway answers
+    500 and a careful client does not retry (seen on the cluster, tests/faults_cluster scenario 3).
+    It is the database being away, as for a connect that fails: 503 database-unavailable."""
+    engine = make_engine(databases.url("orders"))
+    try:
+        with engine.connect() as victim:
+            pid = victim.execute(text("SELECT pg_backend_pid()")).scalar_one()
+            with psycopg.connect(libpq_url(databases.url("orders")), autocommit=True) as admin:
+                admin.execute("SELECT pg_terminate_backend(%s)", (pid,))
+            with pytest.raises(DatabaseUnavailable):
+                victim.execute(text("SELECT 1"))
+        with engine.connect() as fresh:  # the pool drops the dead connection and makes a new one
+            assert fresh.execute(text("SELECT 1")).scalar_one() == 1
+    finally:
+        engine.dispose()
