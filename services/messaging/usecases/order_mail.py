@@ -10,6 +10,13 @@ rendered and stored waiting for the order (``WAITING_FOR_ORDER``, no address
 yet); handling order_placed addresses the waiting mails right after the
 confirmation, in the order their events came, so the customer reads them in
 order. Nothing is dropped for being late (REVIEW R7).
+
+Two replicas can handle order_placed and a later event of the order at the
+same moment, each in a transaction that cannot see the other's: the status
+event reads the order as unknown, order_placed looks for waiting mails before
+the status event's one is committed. So each side looks once more after its
+commit (:func:`_address_waiting`): whichever commits second sees the other's
+commit, and the mail is addressed.
 """
 from __future__ import annotations
 
@@ -34,12 +41,28 @@ def queue_order_confirmation(uow, event: dict, settings, clock: Clock) -> Notifi
     confirmation = add_notification(uow.session, notices.order_confirmation(event, language,
                                                                             settings.public_base_url, now))
     if first_time:
-        order = contacts.order(event["order_number"])
-        # Microseconds after the confirmation: the sender takes mails in created_at order.
-        for position, waiting in enumerate(Notifications(uow.session).waiting_for(event["order_number"]), 1):
-            waiting.address_to(order.email, now + timedelta(microseconds=position))
+        _address_to_order(uow, event["order_number"], now)
     uow.commit()
+    if first_time:
+        _address_waiting(uow, event["order_number"], now)  # one stored meanwhile by another replica
     return confirmation
+
+
+def _address_to_order(uow, order_number: str, now) -> bool:
+    order = Contacts(uow.session).order(order_number)
+    if order is None:
+        return False
+    # Microseconds after the confirmation: the sender takes mails in created_at order.
+    waiting = Notifications(uow.session).waiting_for(order_number)
+    for position, notification in enumerate(waiting, 1):
+        notification.address_to(order.email, now + timedelta(microseconds=position))
+    return bool(waiting)
+
+
+def _address_waiting(uow, order_number: str, now) -> None:
+    """After a commit: address the mails of this order that wait, if the order is known by now."""
+    if _address_to_order(uow, order_number, now):
+        uow.commit()
 
 
 def queue_order_status(uow, event: dict, settings, clock: Clock) -> Notification | None:
@@ -47,13 +70,13 @@ def queue_order_status(uow, event: dict, settings, clock: Clock) -> Notification
         return _queue(uow, None)  # nothing the customer must hear: handled (the inbox row), no mail
     email, language, known = _recipient(uow, event)
     notification = notices.order_status(event, email, language, settings.public_base_url, clock())
-    return _queue(uow, notification, None if known else event)
+    return _queue(uow, notification, None if known else event, clock)
 
 
 def queue_order_paid(uow, event: dict, settings, clock: Clock) -> Notification | None:
     email, language, known = _recipient(uow, event)
     notification = notices.order_paid(event, email, language, settings.public_base_url, clock())
-    return _queue(uow, notification, None if known else event)
+    return _queue(uow, notification, None if known else event, clock)
 
 
 def queue_quote_received(uow, event: dict, settings, clock: Clock) -> Notification | None:
@@ -78,10 +101,13 @@ def _recipient(uow, event: dict) -> tuple[str | None, str | None, bool]:
     return _ADDRESS_NOT_KNOWN_YET, language, False
 
 
-def _queue(uow, notification: Notification | None, waits_for_order: dict | None = None) -> Notification | None:
-    """``waits_for_order``: the event, when its order is not known yet."""
+def _queue(uow, notification: Notification | None, waits_for_order: dict | None = None,
+           clock: Clock | None = None) -> Notification | None:
+    """``waits_for_order``: the event, when its order is not known yet (then ``clock`` too)."""
     if notification is not None and waits_for_order is not None:
         notification.wait_for_order(waits_for_order["order_number"], waits_for_order["occurred_at"])
     add_notification(uow.session, notification)
     uow.commit()  # also when there is no mail: what was remembered, and the inbox row
+    if notification is not None and waits_for_order is not None:
+        _address_waiting(uow, waits_for_order["order_number"], clock())  # its order placed meanwhile?
     return notification

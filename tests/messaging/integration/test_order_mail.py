@@ -6,6 +6,7 @@ import pytest
 from services.messaging.dependencies import MessagingSettings
 from services.messaging.usecases import account_mail, order_mail, privacy
 from tests.messaging import events
+from tests.support.databases import USE_POSTGRESQL
 
 NOW = datetime.now(timezone.utc).replace(microsecond=0)
 SETTINGS = MessagingSettings(public_base_url="https://shop.example.it", staff_email="desk@shop.example")
@@ -110,3 +111,32 @@ def test_after_erasure_no_address_or_language_is_kept_and_late_mails_are_stored_
     assert (late_order.status, late_order.recipient, late_order.body) == ("cancelled", "", "")
     assert late_order.language == "en"  # the language was not remembered again
     assert {(row.recipient, row.body) for row in store.rows()} == {("", "")}
+
+
+@pytest.mark.postgresql
+@pytest.mark.skipif(not USE_POSTGRESQL, reason="two transactions at once: PostgreSQL (two replicas)")
+def test_a_status_mail_handled_while_its_order_placed_commits_on_another_replica_is_not_left_waiting(
+        store, monkeypatch):
+    """Seen on the cluster (tests/faults_cluster scenario 8): order_placed on one replica looked for
+    the mails waiting for its order and found none; the delivered event on the other replica had read
+    the order as unknown before that commit and stored its mail waiting after that look. Nobody
+    looked again: the delivered mail waited for ever. Here the status event runs, whole, between the
+    confirmation's look for waiting mails and its commit."""
+    from services.messaging.adapters.repositories import Notifications
+
+    customer_id, order_number = "c-race", "ORD-2026-000777"
+    look = Notifications.waiting_for
+
+    def look_then_other_replica(self, number):
+        found = look(self, number)
+        monkeypatch.setattr(Notifications, "waiting_for", look)  # once
+        handle(store, order_mail.queue_order_status, "order_status_changed",
+               events.order_status_changed(order_number=number, customer_id=customer_id, status="delivered"))
+        return found
+
+    monkeypatch.setattr(Notifications, "waiting_for", look_then_other_replica)
+    handle(store, order_mail.queue_order_confirmation, "order_placed",
+           events.order_placed(order_number=order_number, customer_id=customer_id, email="fatture@example.it"))
+    assert sorted((row.kind, row.status, row.recipient) for row in store.rows()) == [
+        ("order_confirmation", "pending", "fatture@example.it"),
+        ("order_delivered", "pending", "fatture@example.it")]
