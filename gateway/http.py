@@ -189,9 +189,14 @@ class Route(HttpRequestHandler):
                  query: type[Schema] | None = None, response: type[Schema] | None = None,
                  many: bool = False, status: int = 200, summary: str = "", tags: tuple = (),
                  problem_statuses: tuple[int, ...] = (), auth: str | None = None,
-                 max_body_bytes: int | None = None, idempotent: bool | None = None, **kwargs):
+                 max_body_bytes: int | None = None, idempotent: bool | None = None,
+                 upload: str | None = None, produces: tuple[str, ...] = (), **kwargs):
         super().__init__(method, url, **kwargs)
         self.auth = auth
+        # For the OpenAPI document only: the multipart form field the route reads a file from, and
+        # the content types of a route that answers a file or a page instead of JSON.
+        self.upload = upload
+        self.produces = produces
         # Accepts an Idempotency-Key (gateway/idempotency.py): every unsafe method unless told otherwise.
         self.idempotent = (any(m.strip() in idempotency.UNSAFE_METHODS for m in method.split(","))
                            if idempotent is None else idempotent)

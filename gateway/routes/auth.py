@@ -32,5 +32,5 @@ class AuthRoutes:
 
     @route("POST", "/api/v1/auth/activate", body=schemas.Activation, response=schemas.Customer,
            summary="Activate an invited representative", tags=("auth",))
-    def activate(self, request, body):
+    def activate_account(self, request, body):
         return call(self.accounts, "activate", body)

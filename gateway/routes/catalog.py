@@ -20,7 +20,7 @@ class CatalogRoutes:
 
     @route("GET", "/api/v1/catalog/products/<path:code>", response=schemas.ProductDetail,
            summary="A product by its article code", tags=TAGS, problem_statuses=(404,))
-    def product_detail(self, request, code):
+    def get_product(self, request, code):
         return call(self.catalog, "get_product", code)
 
     @route("GET", "/api/v1/catalog/categories", response=schemas.TaxonCount, many=True,
@@ -51,7 +51,7 @@ class CatalogRoutes:
 
     @route("GET", "/api/v1/catalog/services/<service_id>", response=schemas.ServiceDetail,
            summary="A purchasable service with its order form", tags=TAGS, problem_statuses=(404,))
-    def service_detail(self, request, service_id):
+    def get_service(self, request, service_id):
         return call(self.catalog, "get_service", service_id)
 
     # -- staff: the gateway checks the bearer token, the catalog the signed identity ---

@@ -15,7 +15,7 @@ from services.chassis.rpc import LIVENESS, call
 class HealthRoutes:
     @route("GET", "/health", response=Health, tags=("operations",), problem_statuses=(503,),
            summary="Each service's status (bounded ping) and instances, and the broker nodes")
-    def health(self, request):
+    def get_health(self, request):
         timeout = self.config.get("HEALTH_TIMEOUT", 2.0)
         broker = eventlet.spawn(broker_summary, self.config["AMQP_URI"], timeout)
         pile = eventlet.GreenPile(len(SERVICES))
@@ -43,12 +43,12 @@ class HealthRoutes:
         return LIVENESS.consumers(self.config["AMQP_URI"], name)
 
     @route("GET", "/health/live", summary="The gateway process answers (no downstream call)", tags=("operations",))
-    def live(self, request):
+    def get_liveness(self, request):
         return {"status": "ok"}
 
     @route("GET", "/health/<service>", response=Health, summary="One service's status (one bounded ping)",
            tags=("operations",), problem_statuses=(404, 503))
-    def health_of(self, request, service):
+    def get_service_health(self, request, service):
         if service not in SERVICES:
             raise NotFound(f"No service called {service!r}.", problem="unknown-service")
         state = self._ping(service, self.config.get("HEALTH_TIMEOUT", 2.0))
@@ -56,5 +56,5 @@ class HealthRoutes:
         return (200 if healthy else 503), {"status": "ok" if healthy else "degraded", "services": {service: state}}
 
     @route("GET", "/api/v1/openapi.json", summary="This API's OpenAPI 3 document", tags=("operations",))
-    def openapi(self, request):
+    def get_openapi_document(self, request):
         return build_spec(type(self))

@@ -77,19 +77,19 @@ class MessageRoutes:
     @route("POST", "/api/v1/staff/messages/<thread_id>", auth="staff", body=schemas.NewMessage,
            response=schemas.StaffThreadDetail, status=201, summary="Answer a thread (the customer gets an e-mail)",
            tags=("staff", "messages"), problem_statuses=WRITE)
-    def staff_reply(self, request, thread_id, body):
+    def staff_reply_in_thread(self, request, thread_id, body):
         return call(self.messaging, "staff_reply", thread_id, body)
 
     @route("POST", "/api/v1/staff/messages/<thread_id>/assign", auth="staff", body=schemas.Assignment,
            response=schemas.StaffThreadDetail, summary="Assign a thread to me, to a colleague, or to nobody",
            tags=("staff", "messages"), problem_statuses=THREAD)
-    def staff_assign(self, request, thread_id, body):
+    def staff_assign_thread(self, request, thread_id, body):
         return call(self.messaging, "staff_assign", thread_id, body)
 
     @route("POST", "/api/v1/staff/messages/<thread_id>/close", auth="staff", response=schemas.StaffThreadDetail,
            summary="Close a thread (final: the customer writes a new one)", tags=("staff", "messages"),
            problem_statuses=THREAD)
-    def staff_close(self, request, thread_id):
+    def staff_close_thread(self, request, thread_id):
         return call(self.messaging, "staff_close", thread_id)
 
     @route("GET", "/api/v1/staff/notifications", auth="staff", query=schemas.NotificationQuery,

@@ -53,23 +53,23 @@ class CartRoutes:
     @route("POST", "/api/v1/carts/<cart_id>/items", auth="customer", body=schemas.NewItem,
            response=schemas.AddedItem, status=201, summary="Add a product or a fixed-price service",
            tags=("carts",), problem_statuses=(404, 409))
-    def add_item(self, request, cart_id, body):
+    def add_cart_item(self, request, cart_id, body):
         return call(self.orders, "add_item", cart_id, body)
 
     @route("PATCH", "/api/v1/carts/<cart_id>/items/<line_id>", auth="customer", body=schemas.QuantityChange,
            response=schemas.Cart, summary="Change a line's quantity", tags=("carts",), problem_statuses=(404, 409))
-    def set_quantity(self, request, cart_id, line_id, body):
+    def set_cart_item_quantity(self, request, cart_id, line_id, body):
         return call(self.orders, "set_quantity", cart_id, line_id, body)
 
     @route("DELETE", "/api/v1/carts/<cart_id>/items/<line_id>", auth="customer", response=schemas.Cart,
            summary="Remove a line", tags=("carts",), problem_statuses=(404, 409))
-    def remove_item(self, request, cart_id, line_id):
+    def remove_cart_item(self, request, cart_id, line_id):
         return call(self.orders, "remove_item", cart_id, line_id)
 
     @route("POST", "/api/v1/carts/<cart_id>/refresh-prices", auth="customer", response=schemas.RefreshResult,
            summary="Reprice every line from the catalog (one batch call) and report what changed",
            tags=("carts",), problem_statuses=(404, 409))
-    def refresh_prices(self, request, cart_id):
+    def refresh_cart_prices(self, request, cart_id):
         return call(self.orders, "refresh_prices", cart_id)
 
     @route("POST", "/api/v1/carts/<cart_id>/checkout/preview", auth="customer", response=schemas.CheckoutPreview,
@@ -81,7 +81,7 @@ class CartRoutes:
     @route("POST", "/api/v1/carts/<cart_id>/checkout", auth="customer", body=schemas.Checkout, response=schemas.Order,
            status=201, summary="Place the order (send an Idempotency-Key header to make retries safe)",
            tags=("checkout",), problem_statuses=(403, 404, 409))
-    def checkout(self, request, cart_id, body):
+    def checkout_cart(self, request, cart_id, body):
         return call(self.orders, "checkout", cart_id, body)
 
 
@@ -97,7 +97,7 @@ class OrderRoutes:
         return call(self.orders, "get_order", number)
 
     @route("GET", "/api/v1/orders/<number>/print", auth="customer", summary="Print-ready HTML of an order",
-           tags=("orders",), problem_statuses=(404,))
+           tags=("orders",), problem_statuses=(404,), produces=("text/html",))
     def print_order(self, request, number):
         html = call(self.orders, "print_order", number)
         return Response(html, content_type="text/html; charset=utf-8", headers={"Content-Security-Policy": PRINT_CSP})
@@ -115,7 +115,7 @@ class OrderRoutes:
     @route("POST", "/api/v1/staff/orders/<number>/status", auth="staff", body=schemas.StatusCommand,
            response=schemas.Order, summary="Move an order along its state machine", tags=("staff",),
            problem_statuses=(404, 409))
-    def staff_change_status(self, request, number, body):
+    def staff_change_order_status(self, request, number, body):
         return call(self.orders, "staff_change_status", number, body)
 
     @route("POST", "/api/v1/staff/orders/<number>/payments", auth="staff", body=schemas.PaymentCommand,

@@ -17,6 +17,8 @@ from services.returns import schemas
 TAGS = ("returns",)
 STAFF_TAGS = ("staff",)
 DOWNLOAD_CSP = "default-src 'none'; sandbox"
+# What an attachment is served as: the types the returns service accepts (photos and PDFs).
+ATTACHMENT_TYPES = ("image/jpeg", "image/png", "image/webp", "application/pdf")
 
 
 def download(file: dict) -> Response:
@@ -43,7 +45,7 @@ class ReturnRoutes:
     # -- customer -------------------------------------------------------------------------------
     @route("GET", "/api/v1/returns/eligible-orders", auth="customer", response=schemas.EligibleOrder, many=True,
            summary="My delivered orders still in the return window, with what can still be returned", tags=TAGS)
-    def eligible_orders(self, request):
+    def list_eligible_orders(self, request):
         return call(self.returns, "eligible_orders")
 
     @route("POST", "/api/v1/returns", auth="customer", body=schemas.NewRma, response=schemas.Rma, status=201,
@@ -64,33 +66,34 @@ class ReturnRoutes:
 
     @route("POST", "/api/v1/returns/<number>/resubmit", auth="customer", body=schemas.Resubmission,
            response=schemas.Rma, summary="Send the details staff asked for", tags=TAGS, problem_statuses=(404, 409))
-    def resubmit(self, request, number, body):
+    def resubmit_rma(self, request, number, body):
         return call(self.returns, "resubmit", number, body)
 
     @route("POST", "/api/v1/returns/<number>/offer", auth="customer", body=schemas.OfferAnswer, response=schemas.Rma,
            summary="Accept or decline the commercial resolution offered", tags=TAGS, problem_statuses=(404, 409))
-    def answer_offer(self, request, number, body):
+    def answer_rma_offer(self, request, number, body):
         return call(self.returns, "answer_offer", number, body)
 
     @route("POST", "/api/v1/returns/<number>/shipment", auth="customer", body=schemas.Shipment, response=schemas.Rma,
            summary="Confirm that the goods are on their way back", tags=TAGS, problem_statuses=(404, 409))
-    def confirm_shipment(self, request, number, body):
+    def confirm_rma_shipment(self, request, number, body):
         return call(self.returns, "confirm_shipment", number, body)
 
     @route("GET", "/api/v1/returns/<number>/label", auth="customer", summary="The return label (PDF download)",
-           tags=TAGS, problem_statuses=(404, 409))
-    def label(self, request, number):
+           tags=TAGS, problem_statuses=(404, 409), produces=("application/pdf",))
+    def get_rma_label(self, request, number):
         return download(call(self.returns, "label", number))
 
     @route("POST", "/api/v1/returns/<number>/attachments", auth="customer", response=schemas.AttachmentInfo,
            status=201, summary="Attach a photo (JPEG, PNG, WebP) or a PDF: multipart/form-data, field 'file'",
-           tags=TAGS, problem_statuses=(404, 409, 413, 415, 422, 429), max_body_bytes=UPLOAD_MAX_BODY_BYTES)
-    def add_attachment(self, request, number):
+           tags=TAGS, problem_statuses=(404, 409, 413, 415, 422, 429), max_body_bytes=UPLOAD_MAX_BODY_BYTES,
+           upload="file")
+    def add_rma_attachment(self, request, number):
         return call(self.returns, "add_attachment", number, upload(request))
 
     @route("GET", "/api/v1/returns/<number>/attachments/<attachment_id>", auth="customer",
-           summary="Download an attachment", tags=TAGS, problem_statuses=(404,))
-    def get_attachment(self, request, number, attachment_id):
+           summary="Download an attachment", tags=TAGS, problem_statuses=(404,), produces=ATTACHMENT_TYPES)
+    def get_rma_attachment(self, request, number, attachment_id):
         return download(call(self.returns, "get_attachment", number, attachment_id))
 
     # -- staff ----------------------------------------------------------------------------------
@@ -105,35 +108,35 @@ class ReturnRoutes:
         return call(self.returns, "staff_get_rma", number)
 
     @route("GET", "/api/v1/staff/returns/<number>/attachments/<attachment_id>", auth="staff",
-           summary="Download an attachment", tags=STAFF_TAGS, problem_statuses=(404,))
-    def staff_get_attachment(self, request, number, attachment_id):
+           summary="Download an attachment", tags=STAFF_TAGS, problem_statuses=(404,), produces=ATTACHMENT_TYPES)
+    def staff_get_rma_attachment(self, request, number, attachment_id):
         return download(call(self.returns, "staff_get_attachment", number, attachment_id))
 
     @route("POST", "/api/v1/staff/returns/<number>/review", auth="staff", body=schemas.Review, response=schemas.Rma,
            summary="Approve, ask for details, reject, or offer a commercial resolution", tags=STAFF_TAGS,
            problem_statuses=(404, 409))
-    def review(self, request, number, body):
+    def staff_review_rma(self, request, number, body):
         return call(self.returns, "review", number, schemas.Review().dump(body))
 
     @route("POST", "/api/v1/staff/returns/<number>/receipt", auth="staff", body=schemas.Receipt, response=schemas.Rma,
            summary="The warehouse accepts or refuses the goods (accept requests the refund or replacement)",
            tags=STAFF_TAGS, problem_statuses=(404, 409))
-    def receive(self, request, number, body):
+    def staff_receive_rma(self, request, number, body):
         return call(self.returns, "receive", number, body)
 
     @route("POST", "/api/v1/staff/returns/<number>/resolution", auth="staff", body=schemas.StaffNote,
            response=schemas.Rma, summary="Refund paid or replacement sent", tags=STAFF_TAGS,
            problem_statuses=(404, 409))
-    def resolve(self, request, number, body):
+    def staff_resolve_rma(self, request, number, body):
         return call(self.returns, "resolve", number, body)
 
     @route("POST", "/api/v1/staff/returns/<number>/return-shipment", auth="staff", body=schemas.ReturnShipment,
            response=schemas.Rma, summary="Refused goods sent back to the customer's address", tags=STAFF_TAGS,
            problem_statuses=(404, 409))
-    def return_to_customer(self, request, number, body):
+    def staff_return_rma_to_customer(self, request, number, body):
         return call(self.returns, "return_to_customer", number, body)
 
     @route("POST", "/api/v1/staff/returns/<number>/close", auth="staff", body=schemas.StaffNote, response=schemas.Rma,
            summary="Close a return in an end state", tags=STAFF_TAGS, problem_statuses=(404, 409))
-    def close(self, request, number, body):
+    def staff_close_rma(self, request, number, body):
         return call(self.returns, "close", number, body)

@@ -70,6 +70,39 @@ class Money(Schema):
     currency = fields.String(required=True, validate=lambda c: len(c) == 3 and c.isalpha() and c.isupper())
 
 
+class Dumped(fields.Function):
+    """A function field whose value (``get(obj)``; None stays None) has the shape of ``schema``.
+
+    Its own class, not a bare ``fields.Function``, so that the OpenAPI document can say which
+    shape it is (gateway/openapi_parts.py): a bare function field documents as "anything".
+    ``dump``: the value is dumped with ``schema`` (otherwise it already has its shape).
+    """
+
+    def __init__(self, schema: type[Schema], get: Callable, *, dump: bool = True, **kwargs):
+        self.schema = schema
+
+        def serialize(obj):
+            value = get(obj)
+            return value if value is None or not dump else schema().dump(value)
+        super().__init__(serialize, **kwargs)
+
+
+class MoneyOf(Dumped):
+    """A :class:`Money` read from two attributes of the dumped object (None when the amount is).
+
+    ``places``: the amount with exactly that many decimals; otherwise as ``str(Decimal)`` writes it.
+    """
+
+    def __init__(self, amount_attr: str, currency_attr: str = "currency", places: int | None = None, **kwargs):
+        def get(obj):
+            amount = getattr(obj, amount_attr)
+            if amount is None:
+                return None
+            return {"amount": str(amount) if places is None else f"{amount:.{places}f}",
+                    "currency": getattr(obj, currency_attr)}
+        super().__init__(Money, get, dump=False, **kwargs)
+
+
 def check_schema_version(event: dict, schema: type[EventSchema]) -> None:
     """Refuse a payload of a major version this consumer does not know.
 

@@ -12,7 +12,7 @@ from datetime import timezone
 
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate, validates_schema
 
-from services.chassis.events import EventSchema, Money
+from services.chassis.events import Dumped, EventSchema, Money
 
 
 def _language():
@@ -217,7 +217,7 @@ class ThreadSummary(Schema):
     id = fields.String()
     subject = fields.String(metadata={"description": "The first 100 characters of the first message."})
     status = fields.String(metadata={"enum": list(THREAD_STATUSES)})
-    context = fields.Function(_context, allow_none=True)
+    context = Dumped(ThreadContext, _context, dump=False, allow_none=True)
     unread = fields.Integer(attribute="customer_unread")
     message_count = fields.Integer()
     last_activity_at = fields.AwareDateTime()

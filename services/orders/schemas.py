@@ -3,7 +3,7 @@ from decimal import Decimal
 
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate, validates_schema
 
-from services.chassis.events import EventSchema, Money, PostalAddress
+from services.chassis.events import Dumped, EventSchema, Money, MoneyOf, PostalAddress
 
 QUANTITY = validate.Range(min=1, max=9999, error="From 1 to 9999.")
 MAX_AMOUNT = Decimal("10000000.00")
@@ -19,8 +19,7 @@ TEXT_200 = validate.Length(max=200)
 
 
 def money(amount_attr: str, currency_attr: str = "currency"):
-    return fields.Function(lambda obj: {"amount": str(getattr(obj, amount_attr)),
-                                        "currency": getattr(obj, currency_attr)})
+    return MoneyOf(amount_attr, currency_attr)
 
 
 class Billing(Schema):
@@ -74,8 +73,7 @@ class CartLine(Schema):
     vat_rate = fields.Decimal(as_string=True)
     form = fields.Dict(allow_none=True)
     stale = fields.Boolean(metadata={"description": "The catalog price now differs: refresh prices."})
-    catalog_price = fields.Function(lambda l: {"amount": str(l.catalog_price), "currency": l.currency}
-                                    if l.catalog_price is not None else None)
+    catalog_price = MoneyOf("catalog_price", allow_none=True)
     unavailable = fields.Boolean()
     quoted = fields.Boolean(metadata={"description": "Priced by an accepted quote: its quantity cannot change."})
 
@@ -93,8 +91,8 @@ class Cart(Schema):
     note = fields.String()
     status = fields.String()
     lines = fields.List(fields.Nested(CartLine))
-    has_stale_prices = fields.Function(lambda c: any(l.stale for l in c.lines))
-    totals = fields.Function(lambda c: Totals().dump(c.totals()))
+    has_stale_prices = fields.Function(lambda c: any(l.stale for l in c.lines), metadata={"type": "boolean"})
+    totals = Dumped(Totals, lambda c: c.totals())
     created_at = fields.AwareDateTime()
     updated_at = fields.AwareDateTime()
 
@@ -120,7 +118,7 @@ class RefreshResult(Schema):
 
 class CheckoutPreview(Schema):
     cart = fields.Nested(Cart)
-    totals = fields.Function(lambda p: Totals().dump(p["totals"]))
+    totals = Dumped(Totals, lambda p: p["totals"])
     ready = fields.Boolean()
 
 
@@ -138,7 +136,7 @@ class OrderLine(Schema):
     reference = fields.String()
     name = fields.String()
     quantity = fields.Integer()
-    unit_price = fields.Function(lambda l: str(l.unit_price))
+    unit_price = fields.Function(lambda l: str(l.unit_price), metadata={"type": "string", "format": "decimal"})
     vat_rate = fields.Decimal(as_string=True)
     net_amount = fields.Decimal(as_string=True)
     vat_amount = fields.Decimal(as_string=True)
@@ -174,8 +172,7 @@ class Order(OrderSummary):
     lines = fields.List(fields.Nested(OrderLine))
     history = fields.List(fields.Nested(StatusChange))
     delivered_at = fields.AwareDateTime(allow_none=True)
-    paid = fields.Function(lambda o: {"amount": f"{o.paid:.2f}", "currency": o.currency},
-                           metadata={"description": "What the recorded payments add up to."})
+    paid = MoneyOf("paid", places=2, metadata={"description": "What the recorded payments add up to."})
 
 
 class OrderQuery(Schema):
@@ -227,8 +224,7 @@ class QuoteLine(Schema):
     name = fields.String()
     form = fields.Dict()
     quantity = fields.Integer()
-    unit_price = fields.Function(lambda l: {"amount": str(l.unit_price), "currency": l.currency}
-                                 if l.unit_price is not None else None)
+    unit_price = MoneyOf("unit_price", allow_none=True)
     vat_rate = fields.Decimal(as_string=True)
 
 
@@ -239,7 +235,7 @@ class Quote(Schema):
     staff_note = fields.String(allow_none=True)
     valid_until = fields.Date(allow_none=True)
     lines = fields.List(fields.Nested(QuoteLine))
-    totals = fields.Function(lambda q: Totals().dump(q.totals()) if q.status not in ("draft", "requested") else None)
+    totals = Dumped(Totals, lambda q: q.totals() if q.status not in ("draft", "requested") else None, allow_none=True)
     cart_id = fields.String(allow_none=True)
     requested_at = fields.AwareDateTime(allow_none=True)
     priced_at = fields.AwareDateTime(allow_none=True)

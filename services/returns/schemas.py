@@ -1,7 +1,7 @@
 """The returns service's wire contracts: RPC in/out (the gateway validates with them) and event payloads."""
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate, validates_schema
 
-from services.chassis.events import EventSchema, Money, PostalAddress
+from services.chassis.events import EventSchema, Money, MoneyOf, PostalAddress
 
 REQUEST_TYPES = ("standard_warranty", "advanced_warranty", "convenience", "shipping_error")
 STATUSES = ("submitted", "approved", "info_requested", "rejected", "offered", "shipped", "received", "accepted",
@@ -12,8 +12,7 @@ MESSAGE = validate.Length(min=1, max=5000)
 
 
 def money(amount_attr: str, currency_attr: str = "currency"):
-    return fields.Function(lambda obj: {"amount": str(getattr(obj, amount_attr)),
-                                        "currency": getattr(obj, currency_attr)})
+    return MoneyOf(amount_attr, currency_attr)
 
 
 # -- requests -----------------------------------------------------------------------------
