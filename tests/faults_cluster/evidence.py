@@ -51,6 +51,23 @@ def message_ids(maildir: Path) -> Counter:
     return Counter(str(message["Message-ID"]) for message in _messages(maildir))
 
 
+def handed_twice(maildir: Path) -> list[str]:
+    """Each Message-ID the SMTP server took more than once, with its subject and when each copy came
+    (the capture names a file by its arrival, in ns): what a failure is read from. The mailbox is the
+    session's, so a copy may belong to an earlier scenario: a sender's lease runs 120 s."""
+    copies: dict[str, list[Path]] = {}
+    for path in sorted(maildir.glob("*.eml")):
+        message = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
+        copies.setdefault(str(message["Message-ID"]), []).append(path)
+    described = []
+    for message_id, paths in copies.items():
+        if len(paths) > 1:
+            subject = email.message_from_bytes(paths[0].read_bytes(), policy=email.policy.default)["Subject"]
+            times = ", ".join(f"{int(p.name.split('-')[0]) / 1e9:.1f}" for p in paths)
+            described.append(f"{message_id} {subject!r} at {times} (epoch s)")
+    return described
+
+
 def orders_seen(shop, customers: list[dict]) -> Counter:
     """order number -> times listed, over every customer's own order list (GET /api/v1/orders)."""
     return Counter(order["number"] for auth in customers for order in shop.my_orders(auth))

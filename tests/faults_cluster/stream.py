@@ -91,7 +91,7 @@ def run_stream(cluster, shop, staff, scenario: str, inject, operations: int = OP
     ]
     for outcome in outcomes:
         assert (outcome.acknowledged, outcome.lost, outcome.duplicated) == (operations, 0, 0), outcome
-    assert max(ids.values()) == 1, [i for i, n in ids.items() if n > 1][:5]  # no mail handed over twice
+    assert max(ids.values()) == 1, evidence.handed_twice(maildir)[:5]  # no mail handed over twice
     return StreamResult(numbers, customers, fault, outcomes)
 
 

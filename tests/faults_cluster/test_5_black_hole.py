@@ -5,7 +5,7 @@ its own (tests/faults_cluster/blackhole.py, another process). Mid-stream the rel
 anything, closes included, while both sockets stay open: to orders-1 and to the broker the path is
 alive and silent. Nothing in Sportello sets an AMQP heartbeat: nameko's consumer connection negotiates
 its default of 60 s, its publisher connections none (0), so only the broker can notice, on that one
-connection, after missing heartbeats (~140 s measured); the outbox relay's bounded publish (10 s)
+connection, after missing heartbeats (141-168 s measured); the outbox relay's bounded publish (10 s)
 gives its own connection up. The relay logs when each end closed; the table reports both. Meanwhile every request
 the broker still hands to orders-1 is answered by nobody and the gateway's 5 s RPC timeout makes it
 a 504, which the careful client retries with its key. The path heals after BLACK_HOLE_SECONDS;
@@ -21,7 +21,7 @@ from tests.faults.stack import ROOT, wait_until
 from tests.faults_cluster.stream import run_stream
 
 VICTIM = "orders-1"
-BLACK_HOLE_SECONDS = 150  # past both ends' heartbeat detection (60 s and 120 s), as a long partition
+BLACK_HOLE_SECONDS = 200  # past the broker's heartbeat detection (60 s timeout: 141 s, 168 s, >150 s in three runs)
 
 
 class BlackHole:
@@ -81,7 +81,7 @@ def test_black_holed_broker_path_of_one_replica_with_rpcs_in_flight_loses_nothin
         f"{len(service_gave_up)} after {seen(service_gave_up)}; after the heal its first new connection in "
         f"{min(reconnected, default=float('nan')):.1f} s, healthy {healthy_s:.0f} s after the "
         f"stream; {result.outcomes[0].notes}")
-    assert broker_gave_up or service_gave_up, "neither end noticed a 150 s black hole"
+    assert broker_gave_up or service_gave_up, f"neither end noticed a {BLACK_HOLE_SECONDS} s black hole"
 
 
 def _restart(cluster, process, env: dict) -> None:
