@@ -190,13 +190,16 @@ class Route(HttpRequestHandler):
                  many: bool = False, status: int = 200, summary: str = "", tags: tuple = (),
                  problem_statuses: tuple[int, ...] = (), auth: str | None = None,
                  max_body_bytes: int | None = None, idempotent: bool | None = None,
-                 upload: str | None = None, produces: tuple[str, ...] = (), **kwargs):
+                 upload: str | None = None, produces: tuple[str, ...] = (), answers: tuple[int, ...] = (),
+                 **kwargs):
         super().__init__(method, url, **kwargs)
         self.auth = auth
         # For the OpenAPI document only: the multipart form field the route reads a file from, and
-        # the content types of a route that answers a file or a page instead of JSON.
+        # the content types of a route that answers a file or a page instead of JSON, and the other
+        # statuses it answers with its response schema (a degraded /health is a 503 Health).
         self.upload = upload
         self.produces = produces
+        self.answers = answers
         # Accepts an Idempotency-Key (gateway/idempotency.py): every unsafe method unless told otherwise.
         self.idempotent = (any(m.strip() in idempotency.UNSAFE_METHODS for m in method.split(","))
                            if idempotent is None else idempotent)

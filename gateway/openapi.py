@@ -60,6 +60,11 @@ def _responses(route: Route) -> dict:
             "description": "Problem", "headers": parts.response_headers(status),
             "content": {PROBLEM_JSON: {"schema": "Problem"}},
         }
+    for status in route.answers:  # the route's own answer with another status, or a problem
+        responses[str(status)] = {
+            "description": "The answer, or a problem", "headers": parts.response_headers(status),
+            "content": {**success.get("content", {}), PROBLEM_JSON: {"schema": "Problem"}},
+        }
     return responses
 
 

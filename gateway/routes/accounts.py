@@ -1,4 +1,5 @@
 from gateway.http import route
+from gateway.schemas.accounts import BillingOnFile
 from services.accounts import schemas
 from services.chassis.rpc import call
 
@@ -26,8 +27,8 @@ class AccountsRoutes:
         call(self.accounts, "erase_me", body)
         self.auth.forget()
 
-    @route("GET", "/api/v1/me/billing", auth="customer", response=schemas.BillingData,
-           summary="My billing data", tags=("profile",))
+    @route("GET", "/api/v1/me/billing", auth="customer", response=BillingOnFile,
+           summary="My billing data ({} before any was given)", tags=("profile",))
     def get_billing(self, request):
         return call(self.accounts, "get_billing")
 

@@ -13,7 +13,7 @@ from services.chassis.rpc import LIVENESS, call
 
 
 class HealthRoutes:
-    @route("GET", "/health", response=Health, tags=("operations",), problem_statuses=(503,),
+    @route("GET", "/health", response=Health, tags=("operations",), answers=(503,),
            summary="Each service's status (bounded ping) and instances, and the broker nodes")
     def get_health(self, request):
         timeout = self.config.get("HEALTH_TIMEOUT", 2.0)
@@ -47,7 +47,7 @@ class HealthRoutes:
         return {"status": "ok"}
 
     @route("GET", "/health/<service>", response=Health, summary="One service's status (one bounded ping)",
-           tags=("operations",), problem_statuses=(404, 503))
+           tags=("operations",), problem_statuses=(404,), answers=(503,))
     def get_service_health(self, request, service):
         if service not in SERVICES:
             raise NotFound(f"No service called {service!r}.", problem="unknown-service")

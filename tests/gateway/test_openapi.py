@@ -10,7 +10,7 @@ from openapi_spec_validator import validate
 from gateway.openapi import build_spec, operations_of
 from gateway.openapi_parts import operation_id
 from gateway.service import GatewayService
-from tests.orders.conftest import catalog  # noqa: F401 (fixture: DRILL-18V at 89.90 EUR)
+from tests.orders.conftest import Shop, catalog  # noqa: F401 (fixture: DRILL-18V at 89.90 EUR)
 
 API_DOC = Path(__file__).resolve().parents[2] / "docs" / "api.md"
 # The only numbers in the document that are not money (docs/api.md, Money).
@@ -83,8 +83,8 @@ def test_no_money_amount_is_documented_as_a_number(document):
     assert not untyped, untyped
 
 
-def response_validator(document, operation: dict, status: str = "200") -> OAS30Validator:
-    schema = copy.deepcopy(operation["responses"][status]["content"]["application/json"]["schema"])
+def response_validator(document, operation: dict, status: str = "200", kind="application/json") -> OAS30Validator:
+    schema = copy.deepcopy(operation["responses"][status]["content"][kind]["schema"])
     schema["components"] = document["components"]  # so that #/components/... refs resolve
     return OAS30Validator(schema)
 
@@ -102,6 +102,19 @@ def test_a_served_price_matches_the_documented_schema(system, client, catalog): 
     # The check bites: the price as a float, as the document used to say, is not what it says now.
     assert not validator.is_valid({**body, "price": {"amount": 89.9, "currency": "EUR"}})
     assert product.headers["X-Request-ID"]
+
+
+def test_empty_billing_and_a_degraded_health_match_the_document(system, client, config):
+    system.start("accounts", "gateway")
+    served = client.get("/api/v1/openapi.json").json()
+    auth = Shop(client, config).customer()
+    billing = client.get("/api/v1/me/billing", headers=auth)
+    # Before any billing data is given the answer is {}: BillingData would require street, city...
+    assert billing.status_code == 200 and billing.json() == {}, billing.text
+    response_validator(served, served["paths"]["/api/v1/me/billing"]["get"]).validate(billing.json())
+    health = client.get("/health/returns")  # returns is not running: a 503 with the Health body
+    assert health.status_code == 503 and health.headers["Content-Type"] == "application/json"
+    response_validator(served, served["paths"]["/health/{service}"]["get"], "503").validate(health.json())
 
 
 # -- headers and files --------------------------------------------------------------------
