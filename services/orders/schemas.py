@@ -18,10 +18,6 @@ def amount_between(low: Decimal):
 TEXT_200 = validate.Length(max=200)
 
 
-def money(amount_attr: str, currency_attr: str = "currency"):
-    return MoneyOf(amount_attr, currency_attr)
-
-
 class Billing(Schema):
     company_name = fields.String(allow_none=True, validate=TEXT_200)
     vat_number = fields.String(allow_none=True, validate=validate.Length(max=40))
@@ -69,7 +65,7 @@ class CartLine(Schema):
     reference = fields.String()
     name = fields.String()
     quantity = fields.Integer()
-    unit_price = money("unit_price")
+    unit_price = MoneyOf("unit_price")
     vat_rate = fields.Decimal(as_string=True)
     form = fields.Dict(allow_none=True)
     stale = fields.Boolean(metadata={"description": "The catalog price now differs: refresh prices."})
@@ -79,10 +75,10 @@ class CartLine(Schema):
 
 
 class Totals(Schema):
-    net = money("net")
-    vat = money("vat")
-    shipping = money("shipping")
-    total = money("total")
+    net = MoneyOf("net")
+    vat = MoneyOf("vat")
+    shipping = MoneyOf("shipping")
+    total = MoneyOf("total")
 
 
 class Cart(Schema):
@@ -154,7 +150,7 @@ class OrderSummary(Schema):
     status = fields.String()
     customer_status = fields.String()
     payment_status = fields.String()
-    total = money("total")
+    total = MoneyOf("total")
     placed_at = fields.AwareDateTime()
 
 

@@ -11,10 +11,6 @@ REQUIRED_TEXT = validate.Length(min=1, max=2000)
 MESSAGE = validate.Length(min=1, max=5000)
 
 
-def money(amount_attr: str, currency_attr: str = "currency"):
-    return MoneyOf(amount_attr, currency_attr)
-
-
 # -- requests -----------------------------------------------------------------------------
 class NewRmaLine(Schema):
     position = fields.Integer(required=True, strict=True, validate=validate.Range(min=1),
@@ -137,7 +133,7 @@ class RmaLine(Schema):
     reference = fields.String()
     name = fields.String()
     quantity = fields.Integer()
-    unit_price = money("unit_price")
+    unit_price = MoneyOf("unit_price")
     justification = fields.String()
     note = fields.String()
     seal_state = fields.String()
