@@ -40,7 +40,9 @@ def key_of(request) -> str | None:
 def _parts(request) -> list:
     """A multipart body as its parts, each file by its SHA-256 (and left readable for the route)."""
     try:
-        fields = sorted([name, value] for name, value in request.form.items(multi=True))
+        # A part werkzeug cannot read the name of has the name None: ordered as "" would be, not compared to str.
+        fields = sorted(([name, value] for name, value in request.form.items(multi=True)),
+                        key=lambda part: (part[0] or "", part[0] is not None, part[1]))
         files = []
         for name, storage in request.files.items(multi=True):
             digest = hashlib.sha256(storage.stream.read()).hexdigest()

@@ -12,6 +12,7 @@ from services.chassis.throttling import Throttle as ChassisThrottle
 from services.chassis.throttling import ThrottleRule
 
 PASSWORD_MIN, PASSWORD_MAX = 12, 128
+ZXCVBN_MAX_LENGTH = 72
 MIN_PASSWORD_SCORE = 3  # zxcvbn 0..4; below 3 are common or easily guessed passwords
 
 SESSION_LIFETIME = timedelta(hours=12)
@@ -23,7 +24,8 @@ def password_problems(password: str, *personal: str) -> list[str]:
     """Why a password may not be used (empty when it may)."""
     if not PASSWORD_MIN <= len(password) <= PASSWORD_MAX:
         return [f"Use {PASSWORD_MIN} to {PASSWORD_MAX} characters."]
-    if zxcvbn(password, user_inputs=[p for p in personal if p])["score"] < MIN_PASSWORD_SCORE:
+    # zxcvbn reads at most 72 characters (more is a ValueError); the first 72 of a longer one are scored.
+    if zxcvbn(password[:ZXCVBN_MAX_LENGTH], user_inputs=[p for p in personal if p])["score"] < MIN_PASSWORD_SCORE:
         return ["This password is too common or too easy to guess."]
     return []
 

@@ -20,6 +20,13 @@ def test_length_limits():
     assert policies.password_problems("correct horse battery") == []
 
 
+def test_passwords_longer_than_the_strength_meter_reads_are_scored_not_a_server_error():
+    # zxcvbn refuses more than 72 characters (ValueError: a 500 on registration, found by
+    # tests/security/test_api_contract.py); up to PASSWORD_MAX (128) are allowed.
+    assert policies.password_problems("correct horse battery staple " * 4 + "x" * 12) == []
+    assert policies.password_problems("a" * 128)
+
+
 def test_tokens_are_random_and_stored_as_digests():
     token = policies.new_secret_token()
     assert len(token) >= 40 and token != policies.new_secret_token()
