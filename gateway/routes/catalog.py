@@ -23,31 +23,31 @@ class CatalogRoutes:
     def get_product(self, request, code):
         return call(self.catalog, "get_product", code)
 
-    @route("GET", "/api/v1/catalog/categories", response=schemas.TaxonCount, many=True,
-           summary="Product categories", tags=TAGS)
-    def list_categories(self, request):
-        return call(self.catalog, "list_categories")
+    @route("GET", "/api/v1/catalog/categories", query=schemas.TaxonQuery, response=schemas.TaxonCountPage,
+           summary="Product categories, by name", tags=TAGS)
+    def list_categories(self, request, query):
+        return call(self.catalog, "list_categories", query)
 
-    @route("GET", "/api/v1/catalog/producers", response=schemas.TaxonCount, many=True,
-           summary="Producers", tags=TAGS)
-    def list_producers(self, request):
-        return call(self.catalog, "list_producers")
+    @route("GET", "/api/v1/catalog/producers", query=schemas.TaxonQuery, response=schemas.TaxonCountPage,
+           summary="Producers, by name", tags=TAGS)
+    def list_producers(self, request, query):
+        return call(self.catalog, "list_producers", query)
 
-    @route("GET", "/api/v1/catalog/showcases", response=schemas.TaxonCount, many=True,
-           summary="Showcases", tags=TAGS)
-    def list_showcases(self, request):
-        return call(self.catalog, "list_showcases")
+    @route("GET", "/api/v1/catalog/showcases", query=schemas.TaxonQuery, response=schemas.TaxonCountPage,
+           summary="Showcases, by name", tags=TAGS)
+    def list_showcases(self, request, query):
+        return call(self.catalog, "list_showcases", query)
 
     # -- services -------------------------------------------------------------------
-    @route("GET", "/api/v1/catalog/service-categories", response=schemas.TaxonCount, many=True,
-           summary="Categories of purchasable services", tags=TAGS)
-    def list_service_categories(self, request):
-        return call(self.catalog, "list_service_categories")
+    @route("GET", "/api/v1/catalog/service-categories", query=schemas.TaxonQuery, response=schemas.TaxonCountPage,
+           summary="Categories of purchasable services, by name", tags=TAGS)
+    def list_service_categories(self, request, query):
+        return call(self.catalog, "list_service_categories", query)
 
-    @route("GET", "/api/v1/catalog/services", query=schemas.ServiceFilter, response=schemas.ServiceDetail,
-           many=True, summary="Purchasable services with their order forms", tags=TAGS)
+    @route("GET", "/api/v1/catalog/services", query=schemas.ServiceFilter, response=schemas.ServiceDetailPage,
+           summary="Purchasable services with their order forms", tags=TAGS)
     def list_services(self, request, query):
-        return call(self.catalog, "list_services", query["category"])
+        return call(self.catalog, "list_services", query)
 
     @route("GET", "/api/v1/catalog/services/<service_id>", response=schemas.ServiceDetail,
            summary="A purchasable service with its order form", tags=TAGS, problem_statuses=(404,))

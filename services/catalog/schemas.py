@@ -15,6 +15,7 @@ import re
 from marshmallow import RAISE, Schema, ValidationError, fields, pre_load, validate
 
 from services.chassis.events import EventSchema, Money
+from services.chassis.paging import MAX_PAGE, PageOf, PageQuery  # noqa: F401 (MAX_PAGE: the bound SearchParams keeps)
 
 SORTS = ("relevance", "name", "price_asc", "price_desc")
 STOCK_STATUSES = ("in_stock", "low_stock", "out_of_stock", "on_order")
@@ -22,7 +23,6 @@ PRICINGS = ("fixed", "quote")
 FIELD_TYPES = ("text", "number", "date", "choice")
 CODE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._/-]{0,63}$"
 MAX_QUERY_LENGTH = 200
-MAX_PAGE = 1_000_000  # beyond, an offset would overflow the database engines
 MAX_LOOKUP_CODES = 500  # a cart, however large, fits in one call
 
 CODE = validate.Regexp(CODE_PATTERN, error="Letters, digits and . _ / - (at most 64), starting with a letter or digit.")
@@ -50,12 +50,10 @@ def Slug() -> fields.String:  # noqa: N802 (a field factory, read like a field c
 
 
 # -- search and reads ------------------------------------------------------------------------
-class SearchParams(Schema):
+class SearchParams(PageQuery):
     q = fields.String(load_default="", validate=validate.Length(max=MAX_QUERY_LENGTH), metadata={
         "description": "Words of the article code, name or technical description; empty lists the catalog. "
                        "The last word matches as a prefix (from two letters on)."})
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=MAX_PAGE))
-    per_page = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
     category = Slug()
     producer = Slug()
     showcase = Slug()
@@ -63,7 +61,11 @@ class SearchParams(Schema):
         "description": "relevance: the exact article code, then codes starting with q, then text relevance."})
 
 
-class ServiceFilter(Schema):
+class TaxonQuery(PageQuery):
+    """A page of a taxonomy (categories, producers, showcases, service categories), by name."""
+
+
+class ServiceFilter(PageQuery):
     category = Slug()
 
 
@@ -74,6 +76,9 @@ class TaxonRef(Schema):
 
 class TaxonCount(TaxonRef):
     count = fields.Integer(required=True, metadata={"description": "Active products (or services) in it."})
+
+
+TaxonCountPage = PageOf(TaxonCount, "TaxonCountPage")
 
 
 class ProductHit(Schema):
@@ -94,12 +99,7 @@ class ProductDetail(ProductHit):
     active = fields.Boolean(required=True)
 
 
-class SearchPage(Schema):
-    items = fields.List(fields.Nested(ProductHit), required=True)
-    page = fields.Integer(required=True)
-    per_page = fields.Integer(required=True)
-    total = fields.Integer(required=True)
-    pages = fields.Integer(required=True)
+SearchPage = PageOf(ProductHit, "SearchPage")
 
 
 _CENT = decimal.Decimal("0.01")
@@ -276,6 +276,9 @@ class ServiceDetail(Schema):
     form = fields.Raw(attribute="form_definition", required=True, metadata={
         "type": "array", "items": {"type": "object"}, "description": "The order form: a list of FormField."})
     active = fields.Boolean(required=True)
+
+
+ServiceDetailPage = PageOf(ServiceDetail, "ServiceDetailPage")
 
 
 class FormCheck(ServiceRef):

@@ -10,6 +10,7 @@ from services.catalog.domain.model import Category, Producer, ServiceCategory, S
 from services.chassis.auth import Caller
 from services.chassis.clock import Clock
 from services.chassis.idempotency import idempotent
+from services.chassis.paging import page_of_list
 from services.chassis.rpc import rpc
 from services.chassis.service import ServiceBase
 
@@ -22,6 +23,8 @@ PRODUCT_REF = schemas.ProductRef()
 PRODUCT_DETAIL = schemas.ProductDetail()
 CODE_LIST = schemas.CodeList()
 PRICE_LOOKUP = schemas.PriceLookup()
+TAXON_QUERY = schemas.TaxonQuery()
+TAXON_PAGE = schemas.TaxonCountPage()
 
 
 class CatalogService(ServiceBase):
@@ -51,26 +54,32 @@ class CatalogService(ServiceBase):
         return PRICE_LOOKUP.dump(usecases.look_up_prices(self.db, codes))
 
     @rpc
-    def list_categories(self):
-        return schemas.TaxonCount(many=True).dump(usecases.list_taxa(self.db, Category))
+    def list_categories(self, query=None):
+        return self._taxa(Category, query)
 
     @rpc
-    def list_producers(self):
-        return schemas.TaxonCount(many=True).dump(usecases.list_taxa(self.db, Producer))
+    def list_producers(self, query=None):
+        return self._taxa(Producer, query)
 
     @rpc
-    def list_showcases(self):
-        return schemas.TaxonCount(many=True).dump(usecases.list_taxa(self.db, Showcase))
+    def list_showcases(self, query=None):
+        return self._taxa(Showcase, query)
+
+    def _taxa(self, taxon_class, query) -> dict:
+        """Taxonomies are short (tens of rows, counted in one statement): paged in memory."""
+        page = page_of_list(usecases.list_taxa(self.db, taxon_class), TAXON_QUERY.load(query or {}))
+        return TAXON_PAGE.dump(page)
 
     # -- services ------------------------------------------------------------------
     @rpc
-    def list_service_categories(self):
-        return schemas.TaxonCount(many=True).dump(usecases.list_taxa(self.db, ServiceCategory))
+    def list_service_categories(self, query=None):
+        return self._taxa(ServiceCategory, query)
 
     @rpc
-    def list_services(self, category=None):
-        category = schemas.ServiceFilter().load({"category": category})["category"]
-        return schemas.ServiceDetail(many=True).dump(usecases.list_services(self.db, category))
+    def list_services(self, query=None):
+        query = schemas.ServiceFilter().load(query or {})
+        services = usecases.list_services(self.db, query["category"])
+        return schemas.ServiceDetailPage().dump(page_of_list(services, query))
 
     @rpc
     def get_service(self, service_id):

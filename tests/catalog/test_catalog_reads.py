@@ -74,11 +74,11 @@ def test_an_unknown_code_is_a_404_problem(client):
 
 
 def test_categories_producers_and_showcases_with_active_product_counts(client):
-    assert client.get("/api/v1/catalog/categories").json() == [
+    assert client.get("/api/v1/catalog/categories").json()["items"] == [
         {"slug": "astronomia", "name": "Astronomia", "count": 2}, {"slug": "оптика", "name": "Оптика", "count": 1}]
-    assert client.get("/api/v1/catalog/producers").json() == [
+    assert client.get("/api/v1/catalog/producers").json()["items"] == [
         {"slug": "acme", "name": "Acme", "count": 1}, {"slug": "арсенал-оптика", "name": "Арсенал-Оптика", "count": 1}]
-    assert client.get("/api/v1/catalog/showcases").json() == [{"slug": "novita", "name": "Novità", "count": 1}]
+    assert client.get("/api/v1/catalog/showcases").json()["items"] == [{"slug": "novita", "name": "Novità", "count": 1}]
 
 
 def test_a_cart_is_priced_in_one_call_with_missing_codes_listed(catalog):
@@ -119,18 +119,18 @@ def test_a_price_lookup_of_too_many_codes_is_invalid(catalog):
 
 # -- services ------------------------------------------------------------------------------
 def test_service_categories_count_active_services(client):
-    assert client.get("/api/v1/catalog/service-categories").json() == [
+    assert client.get("/api/v1/catalog/service-categories").json()["items"] == [
         {"slug": "installazione", "name": "Installazione", "count": 1},
         {"slug": "progettazione", "name": "Progettazione", "count": 1}]
 
 
 def test_services_of_a_category_with_pricing_and_form(client):
-    [service] = client.get("/api/v1/catalog/services", params={"category": "progettazione"}).json()
+    [service] = client.get("/api/v1/catalog/services", params={"category": "progettazione"}).json()["items"]
     assert service["id"] == SERVICE_IDS["quote"]
     assert (service["pricing"], service["price"]) == ("quote", None)
     assert service["form"][1] == {"name": "garden", "label": "Giardino", "type": "choice", "required": False,
                                   "choices": ["prato", "orto"]}
-    everything = client.get("/api/v1/catalog/services").json()
+    everything = client.get("/api/v1/catalog/services").json()["items"]
     assert [s["name"] for s in everything] == ["Montaggio a domicilio", "Progetto irrigazione"]
 
 

@@ -119,7 +119,7 @@ def test_renaming_and_deactivating_keep_the_search_index_in_step(running, client
     assert search(client, "seghetto") == [] and search(client, "DR-18") == []
     assert client.patch(f"{PRODUCTS}/DR-18", json={"active": True, "categories": ["Seghe"]}).status_code == 200
     assert search(client, "seghetto") == ["DR-18"]
-    assert client.get("/api/v1/catalog/categories").json() == [
+    assert client.get("/api/v1/catalog/categories").json()["items"] == [
         {"slug": "seghe", "name": "Seghe", "count": 1}, {"slug": "utensili", "name": "Utensili", "count": 0}]
 
 

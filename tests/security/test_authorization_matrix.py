@@ -371,7 +371,7 @@ def build_world(client, config, quote_service_id) -> World:
     draft = client.post("/api/v1/quote-cart/items", json={"service_id": quote_service_id, "form": {"rooms": 4}},
                         headers=owner)
     assert draft.status_code == 201, draft.text
-    catalog_service = client.get("/api/v1/catalog/services").json()[0]["id"]
+    catalog_service = client.get("/api/v1/catalog/services").json()["items"][0]["id"]
     world.ids = {"order": order, "rma": rma, "attachment": attachment.json()["id"], "cart": cart["id"],
                  "cart_line": line, "thread": thread.json()["id"], "quote": quote.json()["number"],
                  "quote_line": quote.json()["lines"][0]["id"], "quote_line_draft": draft.json()["lines"][0]["id"],

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 MAX_QUERY_LENGTH = 200
 MAX_QUERY_WORDS = 12  # bounds the work one query can ask of the engine
-MAX_PAGE = 1_000_000  # 100 million products at 100 a page; beyond, an offset would overflow the engines
+MAX_PAGE = 10_000  # as every list (services/chassis/paging.py): a million hits at 100 a page; refine the search
 MIN_PREFIX_LENGTH = 2  # a one-letter prefix matches most of a large catalog (~80 ms on 100k products)
 SORTS = ("relevance", "name", "price_asc", "price_desc")
 
