@@ -14,6 +14,7 @@ from apispec.ext.marshmallow import MarshmallowPlugin
 from nameko.extensions import ENTRYPOINT_EXTENSIONS_ATTR
 
 from gateway import openapi_parts as parts
+from gateway.openapi_examples import add_examples
 from gateway.http import Route
 from gateway.problems import PROBLEM_JSON
 from gateway.schemas.common import Problem
@@ -72,8 +73,8 @@ def _operation(name: str, route: Route, path: str, method: str) -> dict:
     several = len(route.method.split(",")) > 1
     operation: dict = {"operationId": parts.operation_id(name, method, several), "summary": route.summary,
                        "tags": list(route.tags), "responses": _responses(route)}
-    if route.auth is not None:
-        operation["security"] = [{"bearer": []}]
+    # Anonymous operations say so (security: []), so that no tool assumes a token is needed.
+    operation["security"] = [{"bearer": []}] if route.auth is not None else []
     parameters: list = [
         {"in": "path", "name": param, "required": True, "schema": {"type": "string"}}
         for param in _PATH_PARAM.findall(route.url)
@@ -93,7 +94,8 @@ def _operation(name: str, route: Route, path: str, method: str) -> dict:
 
 
 @functools.lru_cache(maxsize=None)
-def build_spec(service_cls, version: str = "1.0.0") -> dict:
+def build_spec(service_cls, version: str = "1.0.0", server_url: str = "/") -> dict:
+    """``server_url``: SPORTELLO_PUBLIC_BASE_URL where it is set; "/" (where the document came from) else."""
     plugin = MarshmallowPlugin()
     spec = APISpec(
         title="Sportello API",
@@ -105,7 +107,10 @@ def build_spec(service_cls, version: str = "1.0.0") -> dict:
     )
     plugin.converter.add_attribute_function(parts.served_shapes)
     spec.components.schema("Problem", schema=Problem)
-    spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer"})
+    spec.components.security_scheme("bearer", parts.BEARER_SCHEME)
+    spec.options["servers"] = [{"url": server_url, "description": "The gateway"}]
+    for tag in parts.TAGS:
+        spec.tag(tag)
     for header, definition in parts.HEADERS.items():
         spec.components.header(header, definition)
     seen: dict[str, str] = {}
@@ -118,4 +123,4 @@ def build_spec(service_cls, version: str = "1.0.0") -> dict:
                 raise ValueError(f"operationId {operation['operationId']} of {method} {path} is {previous}'s too")
             spec.path(path=path, operations={method: operation})
     # Decimal bounds of money fields (validate.Range) would not survive json.dumps.
-    return json.loads(json.dumps(spec.to_dict(), default=float))
+    return add_examples(json.loads(json.dumps(spec.to_dict(), default=float)))

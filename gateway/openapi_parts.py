@@ -102,3 +102,31 @@ def produced_content(content_types: tuple[str, ...]) -> dict:
     """A file (``format: binary``) or a page (text) per content type the route answers with."""
     return {kind: {"schema": {"type": "string"} if kind.startswith("text/")
                    else {"type": "string", "format": "binary"}} for kind in content_types}
+
+
+# -- tags, security -----------------------------------------------------------------------
+# Every tag a route uses, in the order a reader meets them (tests/gateway/test_openapi_examples.py keeps
+# this list and the routes' tags equal).
+TAGS = [
+    {"name": "auth", "description": "Log in and out, activate an invited account, reset a password. "
+                                    "Login answers the bearer token the other operations need."},
+    {"name": "accounts", "description": "Register a private or business customer account."},
+    {"name": "profile", "description": "The signed-in customer's profile and billing data."},
+    {"name": "privacy", "description": "Consents, the data export and erasure of the account (GDPR)."},
+    {"name": "company", "description": "A business account's employees, managed by its company admins."},
+    {"name": "catalog", "description": "Products, categories, producers, showcases and purchasable services."},
+    {"name": "carts", "description": "Named carts (one active at a time), their lines and price refreshes."},
+    {"name": "checkout", "description": "Preview a cart's totals and place it as an order."},
+    {"name": "orders", "description": "The customer's orders, their print page and the threads about them."},
+    {"name": "quotes", "description": "Services priced on request: the quote cart, quotes and accepting them."},
+    {"name": "returns", "description": "Returns (RMA): eligible orders, requests, attachments, labels, offers."},
+    {"name": "messages", "description": "Customer desk threads, on their own or about an order or a return."},
+    {"name": "staff", "description": "The shop's staff: orders, payments, quotes, returns, threads, catalog, "
+                                     "companies and notifications. Needs a staff account's token."},
+    {"name": "operations", "description": "Health, this document and the problem type pages: no token."},
+]
+BEARER_SCHEME = {
+    "type": "http", "scheme": "bearer",
+    "description": "The token from POST /api/v1/auth/login (an opaque string, not a JWT), sent as "
+                   "'Authorization: Bearer <token>'. Operations without it say security: [].",
+}

@@ -57,4 +57,4 @@ class HealthRoutes:
 
     @route("GET", "/api/v1/openapi.json", summary="This API's OpenAPI 3 document", tags=("operations",))
     def get_openapi_document(self, request):
-        return build_spec(type(self))
+        return build_spec(type(self), server_url=self.config.get("OPENAPI_SERVER_URL", "/"))

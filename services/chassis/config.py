@@ -327,6 +327,9 @@ def nameko_config(settings: Settings) -> dict:
         "KEEPALIVE_TIMEOUT": settings.keepalive_timeout,
         "MAX_CONNECTIONS": settings.max_connections,
         "PUBLIC_BASE_URL": settings.public_base_url or settings.gateway_url,
+        # The OpenAPI document's server: the public base when the operator set one, else "/" (relative to
+        # where the document was fetched), never the bind address a proxy hides.
+        "OPENAPI_SERVER_URL": settings.public_base_url.rstrip("/") or "/",
         "REQUIRE_RESALE_DECLARATION": settings.b2b_require_resale_declaration,
         "AUTH_CACHE_SECONDS": 1.0,
         "OUTBOX_RELAY": {"enabled": True, "poll_interval": 1.0, "batch_size": 100, "lease_seconds": 30,
