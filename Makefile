@@ -5,7 +5,7 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: run run-cluster test-cluster test test-postgresql security lint broker postgresql chromium asyncapi-schema bench bench-cluster bench-login bench-orders bench-catalog clean
+.PHONY: run run-cluster test-cluster test test-postgresql security lint broker postgresql chromium asyncapi-schema typescript-client bench bench-cluster bench-login bench-orders bench-catalog clean
 
 $(BIN)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -23,6 +23,19 @@ $(ASYNCAPI_SCHEMA):
 
 asyncapi-schema: $(ASYNCAPI_SCHEMA)
 
+# The TypeScript client example (docs/api.md, TypeScript client): openapi-typescript makes its types
+# from the document (python -m gateway.openapi_dump, nothing started) and tsc type-checks a small
+# program with them, so a change of the document that breaks a frontend breaks the build.
+TS_CLIENT := examples/typescript-client
+TS_CLIENT_MODULES := $(TS_CLIENT)/node_modules/.package-lock.json
+$(TS_CLIENT_MODULES): $(TS_CLIENT)/package.json $(TS_CLIENT)/package-lock.json
+	npm ci --prefix $(TS_CLIENT) --no-audit --no-fund --loglevel=error
+
+typescript-client: $(BIN)/.installed $(TS_CLIENT_MODULES)  ## generate the TypeScript client from the OpenAPI document and type-check its example (tsc --noEmit)
+	$(BIN)/python -m gateway.openapi_dump --output $(TS_CLIENT)/openapi.json
+	cd $(TS_CLIENT) && npm run --silent generate && npm run --silent check
+	@echo "the TypeScript client type-checks against the document"
+
 run: $(BIN)/.installed broker  ## start the whole system (Ctrl-C stops it)
 	$(BIN)/sportello run
 
@@ -32,7 +45,7 @@ run-cluster: $(BIN)/.installed broker  ## the same on PostgreSQL, a three-node R
 chromium:  ## Debian's chromium for the portal's browser tests (tests/portal; never a browser download)
 	deploy/local/ensure-chromium.sh
 
-test: $(BIN)/.installed broker chromium $(ASYNCAPI_SCHEMA)  ## run the whole test suite (SQLite databases)
+test: $(BIN)/.installed broker chromium $(ASYNCAPI_SCHEMA) typescript-client  ## run the whole test suite (SQLite databases)
 	$(BIN)/lint-imports
 	$(BIN)/pytest $(PYTEST_ARGS)
 
@@ -49,7 +62,7 @@ test-cluster: $(BIN)/.installed broker  ## the cluster topology (run-cluster) st
 postgresql:
 	deploy/local/ensure-postgresql.sh
 
-test-postgresql: $(BIN)/.installed broker postgresql $(ASYNCAPI_SCHEMA)  ## the suite again, every database on PostgreSQL
+test-postgresql: $(BIN)/.installed broker postgresql $(ASYNCAPI_SCHEMA) $(TS_CLIENT_MODULES)  ## the suite again, every database on PostgreSQL
 	SPORTELLO_TEST_DB=postgresql SPORTELLO_TEST_PG_URL=$$(cat var/postgresql/admin-url) $(BIN)/pytest $(PYTEST_ARGS)
 
 bench: $(BIN)/.installed broker  ## the benchmark suite: 100,000 products, 1/10/50 clients (~10 min); rewrites docs/performance.md
