@@ -53,10 +53,11 @@ class AccountsRoutes:
         return call(self.accounts, "export_me")
 
     # -- company representatives ----------------------------------------------------
-    @route("GET", "/api/v1/company/employees", auth="customer", response=schemas.Customer, many=True,
-           summary="My company's representatives (administrators only)", tags=("company",))
-    def list_employees(self, request):
-        return call(self.accounts, "list_employees")
+    @route("GET", "/api/v1/company/employees", auth="customer", query=schemas.EmployeeQuery,
+           response=schemas.CustomerPage, summary="My company's representatives (administrators only)",
+           tags=("company",))
+    def list_employees(self, request, query):
+        return call(self.accounts, "list_employees", query)
 
     @route("POST", "/api/v1/company/employees", auth="customer", body=schemas.Invitation, response=schemas.Customer,
            status=201, summary="Invite a representative (sends an activation e-mail)", tags=("company",),

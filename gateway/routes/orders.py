@@ -8,10 +8,10 @@ PRINT_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; fram
 
 
 class CartRoutes:
-    @route("GET", "/api/v1/carts", auth="customer", response=schemas.Cart, many=True, summary="My carts",
-           tags=("carts",))
-    def list_carts(self, request):
-        return call(self.orders, "list_carts")
+    @route("GET", "/api/v1/carts", auth="customer", query=schemas.PageQuery, response=schemas.CartPage,
+           summary="My carts, changed last first", tags=("carts",))
+    def list_carts(self, request, query):
+        return call(self.orders, "list_carts", query)
 
     @route("POST", "/api/v1/carts", auth="customer", body=schemas.NewCart, response=schemas.Cart, status=201,
            summary="Create a cart (it becomes the active one)", tags=("carts",))
@@ -46,7 +46,7 @@ class CartRoutes:
 
     @route("POST", "/api/v1/cart/items", auth="customer", body=schemas.NewItem, response=schemas.AddedItem,
            status=201, summary="Add to the active cart (made when there is none)", tags=("carts",),
-           problem_statuses=(409,))
+           problem_statuses=(404, 409))  # 404: no such service (service-not-found)
     def add_to_active_cart(self, request, body):
         return call(self.orders, "add_item", None, body)
 
@@ -102,10 +102,11 @@ class OrderRoutes:
         html = call(self.orders, "print_order", number)
         return Response(html, content_type="text/html; charset=utf-8", headers={"Content-Security-Policy": PRINT_CSP})
 
-    @route("GET", "/api/v1/staff/orders", auth="staff", query=schemas.OrderQuery, response=schemas.OrderPage,
-           summary="All orders", tags=("staff",))
+    @route("GET", "/api/v1/staff/orders", auth="staff", query=schemas.StaffOrderQuery, response=schemas.OrderPage,
+           summary="All orders, newest first, by customer number, order number, status and days placed",
+           tags=("staff",))
     def staff_list_orders(self, request, query):
-        return call(self.orders, "staff_list_orders", query)
+        return call(self.orders, "staff_list_orders", schemas.StaffOrderQuery().dump(query))
 
     @route("GET", "/api/v1/staff/orders/<number>", auth="staff", response=schemas.Order,
            summary="Any customer's order, with its history and payments", tags=("staff",), problem_statuses=(404,))
@@ -147,10 +148,10 @@ class QuoteRoutes:
     def request_quote(self, request, body):
         return call(self.orders, "request_quote", body)
 
-    @route("GET", "/api/v1/quotes", auth="customer", response=schemas.Quote, many=True, summary="My quotes",
-           tags=("quotes",))
-    def list_quotes(self, request):
-        return call(self.orders, "list_quotes")
+    @route("GET", "/api/v1/quotes", auth="customer", query=schemas.PageQuery, response=schemas.QuotePage,
+           summary="My quotes (and my company's), newest first", tags=("quotes",))
+    def list_quotes(self, request, query):
+        return call(self.orders, "list_quotes", query)
 
     @route("GET", "/api/v1/quotes/<number>", auth="customer", response=schemas.Quote, summary="One of my quotes",
            tags=("quotes",), problem_statuses=(404,))
@@ -168,8 +169,8 @@ class QuoteRoutes:
     def decline_quote(self, request, number):
         return call(self.orders, "decline_quote", number)
 
-    @route("GET", "/api/v1/staff/quotes", auth="staff", query=schemas.QuoteQuery, response=schemas.Quote, many=True,
-           summary="Quote requests", tags=("staff",))
+    @route("GET", "/api/v1/staff/quotes", auth="staff", query=schemas.QuoteQuery, response=schemas.QuotePage,
+           summary="Quote requests, newest first", tags=("staff",))
     def staff_list_quotes(self, request, query):
         return call(self.orders, "staff_list_quotes", query)
 

@@ -43,10 +43,11 @@ UPLOAD_MAX_BODY_BYTES = 6 * 1024 * 1024
 
 class ReturnRoutes:
     # -- customer -------------------------------------------------------------------------------
-    @route("GET", "/api/v1/returns/eligible-orders", auth="customer", response=schemas.EligibleOrder, many=True,
+    @route("GET", "/api/v1/returns/eligible-orders", auth="customer", query=schemas.EligibleOrderQuery,
+           response=schemas.EligibleOrderPage,
            summary="My delivered orders still in the return window, with what can still be returned", tags=TAGS)
-    def list_eligible_orders(self, request):
-        return call(self.returns, "eligible_orders")
+    def list_eligible_orders(self, request, query):
+        return call(self.returns, "eligible_orders", query)
 
     @route("POST", "/api/v1/returns", auth="customer", body=schemas.NewRma, response=schemas.Rma, status=201,
            summary="Request a return (send an Idempotency-Key header to make retries safe)", tags=TAGS,

@@ -2,6 +2,7 @@
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from services.chassis.events import EventSchema
+from services.chassis.paging import PageOf, PageQuery
 
 PHONE = validate.Regexp(r"^\+[1-9]\d{6,14}$", error="Use E.164, e.g. +393401234567.")
 NAME = validate.Length(min=1, max=100)
@@ -129,6 +130,13 @@ class Customer(Schema):
     company_role = fields.String(allow_none=True)
     staff_role = fields.String(allow_none=True)
     created_at = fields.AwareDateTime()
+
+
+CustomerPage = PageOf(Customer, "CustomerPage")
+
+
+class EmployeeQuery(PageQuery):
+    """A page of the company's representatives, oldest first."""
 
 
 class CompanyRecord(Company):

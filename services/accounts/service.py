@@ -115,8 +115,9 @@ class AccountsService(ServiceBase):
 
     # -- company representatives ----------------------------------------------------
     @rpc
-    def list_employees(self):
-        return schemas.Customer(many=True).dump(company.list_employees(self.db, self.caller.require()))
+    def list_employees(self, query=None):
+        page = company.list_employees(self.db, self.caller.require(), schemas.EmployeeQuery().load(query or {}))
+        return schemas.CustomerPage().dump(page)
 
     @rpc
     @idempotent
@@ -137,6 +138,12 @@ class AccountsService(ServiceBase):
     def staff_find_company(self, tax_id):
         self.caller.require_staff()
         return schemas.StaffCompany().dump(tax_ids.find_company(self.db, tax_id))
+
+    @rpc
+    def staff_customer_id(self, customer_number):
+        """orders, filtering staff's order list by customer number, asks whose number it is (None: nobody's)."""
+        self.caller.require_staff()
+        return profile.customer_id_of_number(self.db, customer_number)
 
     @rpc
     @idempotent

@@ -13,6 +13,7 @@ from datetime import timezone
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate, validates_schema
 
 from services.chassis.events import Dumped, EventSchema, Money
+from services.chassis.paging import PageOf, PageQuery
 
 
 def _language():
@@ -168,9 +169,8 @@ class NewThread(NewMessage):
                        "same order or return continues its open thread."})
 
 
-class ThreadQuery(Schema):
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100_000))
-    per_page = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
+class ThreadQuery(PageQuery):
+    """A page of my threads, last activity first."""
 
 
 class StaffThreadQuery(ThreadQuery):
@@ -228,12 +228,7 @@ class ThreadDetail(ThreadSummary):
     messages = fields.List(fields.Nested(DeskMessage))
 
 
-class ThreadPage(Schema):
-    items = fields.List(fields.Nested(ThreadSummary))
-    page = fields.Integer()
-    per_page = fields.Integer()
-    total = fields.Integer()
-    pages = fields.Integer()
+ThreadPage = PageOf(ThreadSummary, "ThreadPage")
 
 
 class OrderChannel(Schema):
@@ -260,8 +255,7 @@ class StaffThreadDetail(StaffThreadSummary):
     messages = fields.List(fields.Nested(StaffDeskMessage))
 
 
-class StaffThreadPage(ThreadPage):
-    items = fields.List(fields.Nested(StaffThreadSummary))
+StaffThreadPage = PageOf(StaffThreadSummary, "StaffThreadPage")
 
 
 class NotificationRecord(Schema):
@@ -283,8 +277,7 @@ class NotificationRecord(Schema):
     sent_at = fields.AwareDateTime(allow_none=True)
 
 
-class NotificationPage(ThreadPage):
-    items = fields.List(fields.Nested(NotificationRecord))
+NotificationPage = PageOf(NotificationRecord, "NotificationPage")
 
 
 EVENT_SCHEMAS: dict = {}  # messaging publishes no events yet

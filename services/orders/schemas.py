@@ -4,6 +4,7 @@ from decimal import Decimal
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate, validates_schema
 
 from services.chassis.events import Dumped, EventSchema, Money, MoneyOf, PostalAddress
+from services.chassis.paging import PageOf, PageQuery
 
 QUANTITY = validate.Range(min=1, max=9999, error="From 1 to 9999.")
 MAX_AMOUNT = Decimal("10000000.00")
@@ -93,6 +94,9 @@ class Cart(Schema):
     updated_at = fields.AwareDateTime()
 
 
+CartPage = PageOf(Cart, "CartPage")
+
+
 class AddedItem(Schema):
     cart = fields.Nested(Cart)
     line_id = fields.String()
@@ -171,19 +175,32 @@ class Order(OrderSummary):
     paid = MoneyOf("paid", places=2, metadata={"description": "What the recorded payments add up to."})
 
 
-class OrderQuery(Schema):
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100000))
-    per_page = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
-    status = fields.String(load_default=None, validate=validate.OneOf(
-        ("placed", "processing", "fulfilled", "delivered", "cancelled")))
+ORDER_STATUSES = ("placed", "processing", "fulfilled", "delivered", "cancelled")
 
 
-class OrderPage(Schema):
-    items = fields.List(fields.Nested(OrderSummary))
-    page = fields.Integer()
-    per_page = fields.Integer()
-    total = fields.Integer()
-    pages = fields.Integer()
+class OrderQuery(PageQuery):
+    status = fields.String(load_default=None, validate=validate.OneOf(ORDER_STATUSES))
+
+
+class StaffOrderQuery(OrderQuery):
+    """What staff look orders up by; the filters combine (all must match)."""
+
+    number = fields.String(load_default=None, validate=validate.Regexp(r"^ORD-\d{4}-\d{6,}$"), metadata={
+        "description": "One order number, e.g. ORD-2026-000042."})
+    customer_number = fields.String(load_default=None, validate=validate.Regexp(r"^CUS-\d{6,}$"), metadata={
+        "description": "The orders the customer placed (CUS-000042); an unknown number lists none."})
+    placed_from = fields.Date(load_default=None, metadata={
+        "description": "Placed on or after this day (ISO date, UTC)."})
+    placed_to = fields.Date(load_default=None, metadata={
+        "description": "Placed on or before this day (ISO date, UTC); not before placed_from."})
+
+    @validates_schema
+    def days_in_order(self, data, **kwargs):
+        if data.get("placed_from") and data.get("placed_to") and data["placed_from"] > data["placed_to"]:
+            raise ValidationError("Must not be before placed_from.", field_name="placed_to")
+
+
+OrderPage = PageOf(OrderSummary, "OrderPage")
 
 
 class StatusCommand(Schema):
@@ -237,6 +254,9 @@ class Quote(Schema):
     priced_at = fields.AwareDateTime(allow_none=True)
 
 
+QuotePage = PageOf(Quote, "QuotePage")
+
+
 class AcceptedQuote(Schema):
     quote = fields.Nested(Quote)
     cart = fields.Nested(Cart)
@@ -253,7 +273,7 @@ class QuotePricing(Schema):
     note = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=5000))
 
 
-class QuoteQuery(Schema):
+class QuoteQuery(PageQuery):
     status = fields.String(load_default=None, validate=validate.OneOf(
         ("requested", "priced", "accepted", "ordered", "declined", "expired")))
 

@@ -22,8 +22,9 @@ class OrdersService(ServiceBase):
 
     # -- carts -----------------------------------------------------------------------------
     @rpc
-    def list_carts(self):
-        return schemas.Cart(many=True).dump(carts.list_carts(self.db, self.caller.require()))
+    def list_carts(self, query=None):
+        page = carts.list_carts(self.db, self.caller.require(), schemas.PageQuery().load(query or {}))
+        return schemas.CartPage().dump(page)
 
     @rpc
     @idempotent
@@ -112,7 +113,8 @@ class OrdersService(ServiceBase):
     @rpc
     def staff_list_orders(self, query):
         self.caller.require_staff()
-        return schemas.OrderPage().dump(orders.staff_list_orders(self.db, schemas.OrderQuery().load(query)))
+        page = orders.staff_list_orders(self.db, schemas.StaffOrderQuery().load(query), self.accounts)
+        return schemas.OrderPage().dump(page)
 
     @rpc
     def staff_get_order(self, number):
@@ -182,8 +184,9 @@ class OrdersService(ServiceBase):
         return schemas.Quote().dump(quote)
 
     @rpc
-    def list_quotes(self):
-        return schemas.Quote(many=True).dump(quotes.list_quotes(self.db, self.caller.require(), self.clock))
+    def list_quotes(self, query=None):
+        page = quotes.list_quotes(self.db, self.caller.require(), schemas.PageQuery().load(query or {}), self.clock)
+        return schemas.QuotePage().dump(page)
 
     @rpc
     def get_quote(self, number):
@@ -203,8 +206,8 @@ class OrdersService(ServiceBase):
     @rpc
     def staff_list_quotes(self, query):
         self.caller.require_staff()
-        status = schemas.QuoteQuery().load(query)["status"]
-        return schemas.Quote(many=True).dump(quotes.staff_list_quotes(self.db, status, self.clock))
+        page = quotes.staff_list_quotes(self.db, schemas.QuoteQuery().load(query), self.clock)
+        return schemas.QuotePage().dump(page)
 
     @rpc
     @idempotent

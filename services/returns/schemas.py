@@ -2,6 +2,7 @@
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate, validates_schema
 
 from services.chassis.events import EventSchema, Money, MoneyOf, PostalAddress
+from services.chassis.paging import PageOf, PageQuery
 
 REQUEST_TYPES = ("standard_warranty", "advanced_warranty", "convenience", "shipping_error")
 STATUSES = ("submitted", "approved", "info_requested", "rejected", "offered", "shipped", "received", "accepted",
@@ -40,10 +41,9 @@ class NewRma(Schema):
                                     metadata={"description": "Set from the Idempotency-Key header."})
 
 
-class RmaQuery(Schema):
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100000))
-    per_page = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
-    status = fields.String(load_default=None, validate=validate.OneOf(STATUSES))
+class RmaQuery(PageQuery):
+    status = fields.String(load_default=None, validate=validate.OneOf(STATUSES), metadata={
+        "description": "Only returns in this state (any of the twelve)."})
 
 
 class StaffRmaQuery(RmaQuery):
@@ -128,6 +128,13 @@ class EligibleOrder(Schema):
     lines = fields.List(fields.Nested(EligibleLine))
 
 
+EligibleOrderPage = PageOf(EligibleOrder, "EligibleOrderPage")
+
+
+class EligibleOrderQuery(PageQuery):
+    """A page of my orders still in their return window, delivered last first."""
+
+
 class RmaLine(Schema):
     position = fields.Integer()
     reference = fields.String()
@@ -197,16 +204,13 @@ class Rma(RmaSummary):
     attachments = fields.List(fields.Nested(AttachmentInfo))
 
 
-class RmaPage(AsOf):
-    items = fields.Method("dump_items", metadata={"type": "array", "items": {"type": "object"},
-                                                        "description": "RmaSummary objects."})
-    page = fields.Integer()
-    per_page = fields.Integer()
-    total = fields.Integer()
-    pages = fields.Integer()
+class RmaPage(AsOf, PageOf(RmaSummary, "RmaSummaryPage")):
+    """The envelope of RmaSummary objects, dumped as of ``now`` (each one's ``overdue``)."""
 
-    def dump_items(self, page) -> list:
-        return RmaSummary(many=True, now=self.now).dump(page["items"])
+    def dump(self, obj, *, many=None):
+        page = super().dump({**obj, "items": []}, many=many)
+        page["items"] = RmaSummary(many=True, now=self.now).dump(obj["items"])
+        return page
 
 
 class File(Schema):

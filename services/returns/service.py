@@ -42,9 +42,10 @@ class ReturnsService(ServiceBase):
 
     # -- customer ---------------------------------------------------------------------------------
     @rpc
-    def eligible_orders(self):
-        orders = windows.eligible_orders(self.db, self.caller.require(), self.policy, self.clock)
-        return schemas.EligibleOrder(many=True).dump(orders)
+    def eligible_orders(self, query=None):
+        query = schemas.EligibleOrderQuery().load(query or {})
+        page = windows.eligible_orders(self.db, self.caller.require(), query, self.policy, self.clock)
+        return schemas.EligibleOrderPage().dump(page)
 
     @rpc
     @idempotent

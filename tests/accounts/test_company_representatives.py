@@ -41,7 +41,7 @@ def test_admin_invites_a_representative_who_activates_and_logs_in(accounts, clie
     assert client.post("/api/v1/auth/activate", json=body).status_code == 422  # single use
     me = client.get("/api/v1/me", headers=accounts.as_user(accounts.token("buyer@rossi.it"))).json()
     assert me["company_role"] == "buyer" and me["company_id"] == invited.json()["company_id"]
-    listed = client.get("/api/v1/company/employees", headers=admin).json()
+    listed = client.get("/api/v1/company/employees", headers=admin).json()["items"]
     assert {e["email"] for e in listed} == {"boss@rossi.it", "buyer@rossi.it"}
 
 
@@ -88,7 +88,7 @@ def test_another_companys_admin_sees_nothing_of_ours(accounts, client):
     buyer_id, _ = add_representative(accounts, client, ours, "buyer@rossi.it", "buyer")
     accounts.register("chef@weber.de", company=OTHER_COMPANY)
     theirs = accounts.as_user(accounts.token("chef@weber.de"))
-    listed = client.get("/api/v1/company/employees", headers=theirs).json()
+    listed = client.get("/api/v1/company/employees", headers=theirs).json()["items"]
     assert [e["email"] for e in listed] == ["chef@weber.de"]
     attempt = client.patch(f"/api/v1/company/employees/{buyer_id}", json={"enabled": False}, headers=theirs)
     assert attempt.status_code == 404
@@ -121,7 +121,7 @@ def test_a_disabled_invitee_cannot_activate_nor_log_in_until_enabled_again(accou
     body = {"token": mailed, "first_name": "Luca", "last_name": "Neri", "password": PASSWORD}
     assert_problem(client.post("/api/v1/auth/activate", json=body), 422, "token-invalid")  # the link is dead
     assert accounts.login("buyer@rossi.it").status_code == 401  # no password was set: no session, nothing bought
-    listed = {e["email"]: e["status"] for e in client.get("/api/v1/company/employees", headers=admin).json()}
+    listed = {e["email"]: e["status"] for e in client.get("/api/v1/company/employees", headers=admin).json()["items"]}
     assert listed["buyer@rossi.it"] == "disabled"
     [invitation] = accounts.events("employee_invited")
     with operator_rpc(config) as rpc, pytest.raises(Conflict) as refused:  # a mail sent late or again: no link
@@ -187,7 +187,7 @@ def test_two_admins_demoting_each_other_at_once_leave_one_admin(system, config):
             assert sorted(statuses.values()) in ([200, 403], [200, 409]), statuses
             [winner] = [caller for caller, status in statuses.items() if status == 200]
             session, auth = admins[winner]
-            roles = {e["id"]: e["company_role"] for e in session.get("/api/v1/company/employees", headers=auth).json()}
+            roles = {e["id"]: e["company_role"] for e in session.get("/api/v1/company/employees", headers=auth).json()["items"]}
             assert list(roles.values()).count("admin") == 1, roles
             [loser] = [caller for caller in admins if caller != winner]
             assert session.patch(f"/api/v1/company/employees/{loser}", json={"role": "admin"},

@@ -11,10 +11,10 @@ def test_carts_are_drafts_and_only_one_is_active(shop, client):
     first = shop.new_cart(anna, "Officina")
     assert first["status"] == "active"
     second = shop.new_cart(anna, "Casa")
-    listed = {c["id"]: c["status"] for c in client.get("/api/v1/carts", headers=anna).json()}
+    listed = {c["id"]: c["status"] for c in client.get("/api/v1/carts", headers=anna).json()["items"]}
     assert listed == {first["id"]: "inactive", second["id"]: "active"}
     client.post(f"/api/v1/carts/{first['id']}/activate", headers=anna)
-    listed = {c["id"]: c["status"] for c in client.get("/api/v1/carts", headers=anna).json()}
+    listed = {c["id"]: c["status"] for c in client.get("/api/v1/carts", headers=anna).json()["items"]}
     assert listed == {first["id"]: "active", second["id"]: "inactive"}
     renamed = client.patch(f"/api/v1/carts/{second['id']}", json={"note": "per la cantina"}, headers=anna)
     assert renamed.json()["note"] == "per la cantina"
@@ -71,7 +71,7 @@ def test_another_customers_cart_does_not_exist_for_you(shop, client):
         response = client.request(method, path, json=body, headers=bruno)
         assert response.status_code == 404, (method, path)
         assert "SAW-01" not in response.text
-    assert client.get("/api/v1/carts", headers=bruno).json() == []
+    assert client.get("/api/v1/carts", headers=bruno).json()["items"] == []
 
 
 def test_a_purchased_cart_is_read_only(shop, client):

@@ -26,7 +26,7 @@ def shop(system, client, config, catalog):
 def active_carts(shop, auth) -> list[dict]:
     listed = shop.client.get("/api/v1/carts", headers=auth)
     assert listed.status_code == 200, listed.text
-    return [cart for cart in listed.json() if cart["status"] == "active"]
+    return [cart for cart in listed.json()["items"] if cart["status"] == "active"]
 
 
 def test_two_first_adds_at_once_fill_one_active_cart(shop, clients):

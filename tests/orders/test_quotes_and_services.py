@@ -52,7 +52,7 @@ def test_quote_cart_request_price_accept_and_order(shop, client, services, confi
     assert event["email"] == "anna@example.it" and event["message"] == "Capannone di 800 m²"
 
     desk = shop.staff()
-    listed = client.get("/api/v1/staff/quotes?status=requested", headers=desk).json()
+    listed = client.get("/api/v1/staff/quotes?status=requested", headers=desk).json()["items"]
     assert [q["number"] for q in listed] == [quote["number"]]
     line_id = quote["lines"][0]["id"]
     valid_until = (date.today() + timedelta(days=30)).isoformat()
@@ -83,7 +83,7 @@ def test_an_unaccepted_quote_expires_after_its_validity(shop, client, services):
                 json={"lines": [{"line_id": quote["lines"][0]["id"], "unit_price": "90.00"}], "valid_until": yesterday})
     refused = client.post(f"/api/v1/quotes/{quote['number']}/accept", headers=anna)
     assert refused.status_code == 409 and refused.json()["type"].endswith("/quote-expired")
-    assert client.get("/api/v1/quotes", headers=anna).json()[0]["status"] == "expired"
+    assert client.get("/api/v1/quotes", headers=anna).json()["items"][0]["status"] == "expired"
 
 
 def test_quotes_can_be_declined_and_are_private(shop, client, services):
@@ -140,5 +140,5 @@ def test_an_accepted_quotes_cart_becomes_the_active_one(shop, client, services):
                       "valid_until": (date.today() + timedelta(days=30)).isoformat()})
     accepted = client.post(f"/api/v1/quotes/{quote['number']}/accept", headers=anna)
     assert accepted.status_code == 200, accepted.text
-    statuses = {cart["id"]: cart["status"] for cart in client.get("/api/v1/carts", headers=anna).json()}
+    statuses = {cart["id"]: cart["status"] for cart in client.get("/api/v1/carts", headers=anna).json()["items"]}
     assert statuses == {accepted.json()["cart"]["id"]: "active", in_use["id"]: "inactive"}

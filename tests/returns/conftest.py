@@ -30,7 +30,7 @@ class ReturnsShop(Shop):
     def eligible(self, auth) -> dict:
         response = self.client.get("/api/v1/returns/eligible-orders", headers=auth)
         assert response.status_code == 200, response.text
-        return {order["order_number"]: order for order in response.json()}
+        return {order["order_number"]: order for order in response.json()["items"]}
 
     def wait_eligible(self, auth, number: str) -> dict:
         return wait_until(lambda: self.eligible(auth).get(number), timeout=15)

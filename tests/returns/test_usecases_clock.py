@@ -57,6 +57,9 @@ def run(databases):
     engine.dispose()
 
 
+FIRST_PAGE = {"page": 1, "per_page": 20}
+
+
 def deliver(run, delivered_at: datetime, order_number="ORD-2026-000001"):
     event = schemas.OrderDelivered().load(delivered_payload(ANNA.customer_id, order_number, delivered_at))
     return run(windows.record_delivery, event, POLICY, FixedClock(delivered_at))
@@ -72,11 +75,12 @@ def test_the_window_closes_at_the_end_of_the_14th_day(run):
     delivered = datetime(2026, 3, 2, 18, 30, tzinfo=ROME)
     deliver(run, delivered)
     last_moment = FixedClock(datetime(2026, 3, 16, 23, 59, tzinfo=ROME))
-    assert [o["order_number"] for o in run(windows.eligible_orders, ANNA, POLICY, last_moment)] == ["ORD-2026-000001"]
+    eligible = run(windows.eligible_orders, ANNA, FIRST_PAGE, POLICY, last_moment)["items"]
+    assert [o["order_number"] for o in eligible] == ["ORD-2026-000001"]
     rma = run(rmas.create_rma, ANNA, command(), Accounts(), POLICY, last_moment)
     assert rma.status == "submitted"
     too_late = FixedClock(datetime(2026, 3, 17, 0, 0, tzinfo=ROME))
-    assert run(windows.eligible_orders, ANNA, POLICY, too_late) == []
+    assert run(windows.eligible_orders, ANNA, FIRST_PAGE, POLICY, too_late)["items"] == []
     with pytest.raises(WindowClosed):
         run(rmas.create_rma, ANNA, command(), Accounts(), POLICY, too_late)
 

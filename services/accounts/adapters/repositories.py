@@ -8,6 +8,7 @@ from sqlalchemy import exists, func, select, update
 from services.accounts.domain.model import (BillingProfile, Company, Customer, OneTimeToken, Session,
                                             normalise_email, normalise_tax_id)
 from services.accounts.domain.policies import Throttle, token_digest
+from services.chassis.paging import read_page
 from services.chassis.throttling import Throttles as ChassisThrottles
 from services.chassis.tables import next_counter
 
@@ -43,6 +44,20 @@ class Customers:
         return list(self.session.execute(
             select(Customer).where(Customer.company_id == company_id).order_by(Customer.created_at)
         ).scalars())
+
+    def page_of_company(self, company_id: str, query: dict) -> dict:
+        """One page of the company's people, oldest first (the envelope of services/chassis/paging.py)."""
+        where = Customer.company_id == company_id
+        return read_page(
+            lambda: self.session.execute(select(func.count()).select_from(Customer).where(where)).scalar_one(),
+            lambda offset, limit: list(self.session.execute(
+                select(Customer).where(where).order_by(Customer.created_at, Customer.id).offset(offset).limit(limit)
+            ).scalars()),
+            query)
+
+    def id_of_number(self, customer_number: str) -> str | None:
+        return self.session.execute(
+            select(Customer.id).where(Customer.customer_number == customer_number.upper())).scalar_one_or_none()
 
     def colleagues(self, customer: Customer) -> int:
         """The other people of the customer's company (invited and disabled ones too), not the erased."""

@@ -17,9 +17,9 @@ def company_admin(uow, caller: Identity) -> Customer:
     return admin
 
 
-def list_employees(uow, caller: Identity) -> list[Customer]:
+def list_employees(uow, caller: Identity, query: dict) -> dict:
     admin = company_admin(uow, caller)
-    return Customers(uow.session).of_company(admin.company_id)
+    return Customers(uow.session).page_of_company(admin.company_id, query)
 
 
 def invite_employee(uow, caller: Identity, command: dict, clock) -> Customer:

@@ -58,6 +58,10 @@ def update_profile(uow, caller: Identity, changes: dict, hasher, clock) -> Custo
     return customer
 
 
+def customer_id_of_number(uow, customer_number: str) -> str | None:
+    return Customers(uow.session).id_of_number(customer_number)
+
+
 def get_billing(uow, caller: Identity) -> BillingProfile | None:
     current_customer(uow, caller)
     return Billing(uow.session).get(caller.customer_id)

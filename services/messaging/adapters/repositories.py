@@ -67,7 +67,9 @@ class Notifications:
              kind: str | None = None) -> tuple[list[Notification], int]:
         where = [column == value for column, value in ((Notification.status, status), (Notification.kind, kind))
                  if value]
-        total = self.session.scalar(select(func.count()).select_from(Notification).where(*where))
+        total = self.session.scalar(select(func.count()).select_from(Notification).where(*where)) or 0
+        if (page - 1) * per_page >= total:
+            return [], total  # past the end: no row to read (services/chassis/paging.py)
         rows = self.session.scalars(select(Notification).where(*where)
                                     .order_by(Notification.created_at.desc(), Notification.id)
                                     .limit(per_page).offset((page - 1) * per_page))

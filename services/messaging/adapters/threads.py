@@ -75,7 +75,9 @@ class Threads:
         return self._page(where, page, per_page)
 
     def _page(self, where: list, page: int, per_page: int) -> tuple[list[Thread], int]:
-        total = self.session.scalar(select(func.count()).select_from(Thread).where(*where))
+        total = self.session.scalar(select(func.count()).select_from(Thread).where(*where)) or 0
+        if (page - 1) * per_page >= total:
+            return [], total  # past the end: no row to read (services/chassis/paging.py)
         rows = self.session.scalars(
             select(Thread).where(*where).order_by(Thread.last_activity_at.desc(), Thread.id)
             .limit(per_page).offset((page - 1) * per_page)

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from services.chassis.paging import envelope
 from services.messaging.adapters.repositories import Notifications
 from services.messaging.domain import notices
 from services.messaging.domain.model import Notification
@@ -31,5 +32,4 @@ def desk_alerts(session, thread: Thread, message: Message, alerts: Alerts, setti
 
 
 def page_of(rows: list, total: int, page: int, per_page: int) -> dict:
-    return {"items": rows, "page": page, "per_page": per_page, "total": total,
-            "pages": (total + per_page - 1) // per_page}
+    return envelope(rows, total, page, per_page)

@@ -11,5 +11,9 @@ class AccountsClient:
     def billing(self) -> dict:
         return call(self.proxy, "get_billing") or {}
 
+    def customer_id(self, customer_number: str) -> str | None:
+        """Whose customer number it is (staff callers only): None when nobody's."""
+        return call(self.proxy, "staff_customer_id", customer_number)
+
     def contact_email(self) -> str:
         return call(self.proxy, "get_me")["email"]

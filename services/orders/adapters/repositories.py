@@ -1,8 +1,11 @@
 """Queries of the orders database."""
 from __future__ import annotations
 
+from datetime import datetime, time, timedelta, timezone
+
 from sqlalchemy import func, or_, select
 
+from services.chassis.paging import read_page
 from services.chassis.row_locks import for_change, read
 from services.chassis.tables import next_counter
 from services.orders.domain.model import Cart, CartLine, Order
@@ -20,10 +23,10 @@ class Carts:
         query = select(Cart).where(Cart.id == cart_id, Cart.owner_id == owner_id)
         return read(self.session, query, lock).scalar_one_or_none()
 
-    def of_owner(self, owner_id: str) -> list[Cart]:
-        return list(self.session.execute(
-            select(Cart).where(Cart.owner_id == owner_id).order_by(Cart.updated_at.desc())
-        ).scalars())
+    def page_of_owner(self, owner_id: str, query: dict) -> dict:
+        """One page of the owner's carts, changed last first."""
+        return _page(self.session, select(Cart).where(Cart.owner_id == owner_id),
+                     (Cart.updated_at.desc(), Cart.id), query)
 
     def active(self, owner_id: str, lock: bool = False) -> Cart | None:
         query = select(Cart).where(Cart.owner_id == owner_id, Cart.status == "active")
@@ -61,27 +64,28 @@ class Orders:
             select(Order).where(Order.owner_id == owner_id, Order.idempotency_key == key)
         ).scalar_one_or_none()
 
-    def visible(self, customer_id: str, company_id: str | None, status: str | None, page: int, per_page: int):
-        """(orders on the page, total) of one customer, or of their whole company."""
+    def visible(self, customer_id: str, company_id: str | None, query: dict) -> dict:
+        """A page of one customer's orders, or of their whole company's, newest first."""
         condition = Order.owner_id == customer_id
         if company_id is not None:
             condition = or_(condition, Order.company_id == company_id)
-        return self._page(condition, status, page, per_page)
+        return self.matching([condition], query)
 
-    def all(self, status: str | None, page: int, per_page: int):
-        return self._page(None, status, page, per_page)
-
-    def _page(self, condition, status, page, per_page):
-        query = select(Order)
-        if condition is not None:
-            query = query.where(condition)
-        if status:
-            query = query.where(Order.status == status)
-        total = self.session.execute(select(func.count()).select_from(query.subquery())).scalar_one()
-        rows = self.session.execute(
-            query.order_by(Order.placed_at.desc()).offset((page - 1) * per_page).limit(per_page)
-        ).scalars().all()
-        return list(rows), total
+    def matching(self, where: list, query: dict) -> dict:
+        """A page of the orders meeting ``where`` and the query's filters (status, number, owner_id,
+        placed_from/placed_to: days, UTC, both ends included), newest first."""
+        where = list(where)
+        if query.get("status"):
+            where.append(Order.status == query["status"])
+        if query.get("number"):
+            where.append(Order.number == query["number"])
+        if query.get("owner_id"):
+            where.append(Order.owner_id == query["owner_id"])
+        if query.get("placed_from"):
+            where.append(Order.placed_at >= _start_of(query["placed_from"]))
+        if query.get("placed_to"):
+            where.append(Order.placed_at < _start_of(query["placed_to"]) + timedelta(days=1))
+        return _page(self.session, select(Order).where(*where), (Order.placed_at.desc(), Order.id), query)
 
     def next_number(self, year: int) -> str:
         return f"ORD-{year}-{next_counter(self.session, f'order-{year}'):06d}"
@@ -106,15 +110,28 @@ class Quotes:
         query = select(Quote).where(Quote.id == quote_id)
         return read(self.session, query, lock).scalar_one_or_none()
 
-    def requested(self, owner_id: str | None, company_id: str | None, status: str | None):
-        """Quotes past the draft stage: one customer's (and their company's), or everyone's (owner None)."""
-        query = select(Quote).where(Quote.status != "draft")
+    def requested(self, owner_id: str | None, company_id: str | None, query: dict) -> dict:
+        """A page of quotes past the draft stage, newest first: one customer's (and their company's), or
+        everyone's (owner None); ``query["status"]``: only those."""
+        select_quotes = select(Quote).where(Quote.status != "draft")
         if owner_id is not None:
             mine = Quote.owner_id == owner_id
-            query = query.where(or_(mine, Quote.company_id == company_id) if company_id else mine)
-        if status:
-            query = query.where(Quote.status == status)
-        return list(self.session.execute(query.order_by(Quote.requested_at.desc())).scalars())
+            select_quotes = select_quotes.where(or_(mine, Quote.company_id == company_id) if company_id else mine)
+        if query.get("status"):
+            select_quotes = select_quotes.where(Quote.status == query["status"])
+        return _page(self.session, select_quotes, (Quote.requested_at.desc(), Quote.id), query)
 
     def next_number(self, year: int) -> str:
         return f"QUO-{year}-{next_counter(self.session, f'quote-{year}'):06d}"
+
+
+def _start_of(day) -> datetime:
+    return datetime.combine(day, time.min, tzinfo=timezone.utc)
+
+
+def _page(session, query, order_by: tuple, page_query: dict) -> dict:
+    """The envelope of one page of ``query``'s rows: counted first, no row read past the end."""
+    return read_page(
+        lambda: session.execute(select(func.count()).select_from(query.subquery())).scalar_one(),
+        lambda offset, limit: list(session.execute(query.order_by(*order_by).offset(offset).limit(limit)).scalars()),
+        page_query)

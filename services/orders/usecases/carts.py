@@ -37,8 +37,8 @@ def _one_active_refused(exc: IntegrityError) -> bool:
     return ONE_ACTIVE_CART in message or "carts.owner_id" in message
 
 
-def list_carts(uow, caller: Identity) -> list[Cart]:
-    return Carts(uow.session).of_owner(caller.customer_id)
+def list_carts(uow, caller: Identity, query: dict) -> dict:
+    return Carts(uow.session).page_of_owner(caller.customer_id, query)
 
 
 def deactivate_others(carts: Carts, caller: Identity, keep: Cart | None, now) -> None:

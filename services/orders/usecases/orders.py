@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from services.chassis.auth import Identity
+from services.chassis.paging import envelope
 from services.orders.adapters.repositories import Orders
 from services.orders.domain.access import may_see_order
 from services.orders.domain.errors import OrderNotFound
@@ -9,15 +10,7 @@ from services.orders.domain.model import Order
 
 
 def list_orders(uow, caller: Identity, query: dict) -> dict:
-    rows, total = Orders(uow.session).visible(caller.customer_id, caller.company_id, query.get("status"),
-                                              query["page"], query["per_page"])
-    return page_of(rows, total, query)
-
-
-def page_of(rows, total: int, query: dict) -> dict:
-    per_page = query["per_page"]
-    return {"items": rows, "page": query["page"], "per_page": per_page, "total": total,
-            "pages": (total + per_page - 1) // per_page}
+    return Orders(uow.session).visible(caller.customer_id, caller.company_id, query)
 
 
 def get_order(uow, caller: Identity, number: str) -> Order:
@@ -27,9 +20,14 @@ def get_order(uow, caller: Identity, number: str) -> Order:
     return order
 
 
-def staff_list_orders(uow, query: dict) -> dict:
-    rows, total = Orders(uow.session).all(query.get("status"), query["page"], query["per_page"])
-    return page_of(rows, total, query)
+def staff_list_orders(uow, query: dict, accounts) -> dict:
+    """``accounts`` tells whose a customer number is; an unknown number lists no order."""
+    if query.get("customer_number"):
+        owner_id = accounts.customer_id(query["customer_number"])
+        if owner_id is None:
+            return envelope([], 0, query["page"], query["per_page"])
+        query = {**query, "owner_id": owner_id}
+    return Orders(uow.session).matching([], query)
 
 
 def staff_order(uow, number: str, lock: bool = False) -> Order:

@@ -50,9 +50,10 @@ def request_quote(uow, caller: Identity, message: str, accounts, clock) -> Quote
     return draft
 
 
-def list_quotes(uow, caller: Identity, clock) -> list[Quote]:
-    found = Quotes(uow.session).requested(caller.customer_id, caller.company_id, None)
-    return _with_expiry(uow, found, clock)
+def list_quotes(uow, caller: Identity, query: dict, clock) -> dict:
+    page = Quotes(uow.session).requested(caller.customer_id, caller.company_id, query)
+    _with_expiry(uow, page["items"], clock)
+    return page
 
 
 def _with_expiry(uow, quotes: list[Quote], clock) -> list[Quote]:
@@ -105,8 +106,10 @@ def decline_quote(uow, caller: Identity, number: str, clock) -> Quote:
     return quote
 
 
-def staff_list_quotes(uow, status: str | None, clock) -> list[Quote]:
-    return _with_expiry(uow, Quotes(uow.session).requested(None, None, status), clock)
+def staff_list_quotes(uow, query: dict, clock) -> dict:
+    page = Quotes(uow.session).requested(None, None, query)
+    _with_expiry(uow, page["items"], clock)
+    return page
 
 
 def price_quote(uow, number: str, command: dict, clock) -> Quote:

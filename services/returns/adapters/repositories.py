@@ -96,6 +96,8 @@ class Rmas:
     def _page(self, conditions, page: int, per_page: int, oldest_deadline_first: bool = False):
         query = select(Rma).where(*conditions)
         total = self.session.execute(select(func.count()).select_from(query.subquery())).scalar_one()
+        if (page - 1) * per_page >= total:
+            return [], total  # past the end: no row to read (services/chassis/paging.py)
         order = (Rma.review_deadline.asc(), Rma.number.asc()) if oldest_deadline_first else (Rma.created_at.desc(),)
         rows = self.session.execute(query.order_by(*order).offset((page - 1) * per_page).limit(per_page)).scalars()
         return list(rows), total

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from services.chassis.auth import Identity
+from services.chassis.paging import envelope
 from services.returns.adapters.repositories import Rmas
 from services.returns.domain.errors import ReturnNotAllowed, RmaNotFound
 from services.returns.domain.model import Rma
@@ -36,6 +37,4 @@ def staff_rma(uow, number: str, lock: bool = True) -> Rma:
 
 
 def page_of(rows, total: int, query: dict) -> dict:
-    per_page = query["per_page"]
-    return {"items": rows, "page": query["page"], "per_page": per_page, "total": total,
-            "pages": (total + per_page - 1) // per_page}
+    return envelope(rows, total, query["page"], query["per_page"])

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from services.chassis.auth import Identity
+from services.chassis.paging import page_of_list
 from services.chassis.events import EventRejected
 from services.returns.adapters.repositories import DeliveredOrders, Rmas
 from services.returns.domain import policies
@@ -43,8 +44,11 @@ def record_delivery(uow, delivered: dict, policy: policies.ReturnPolicy, clock) 
     return order
 
 
-def eligible_orders(uow, caller: Identity, policy: policies.ReturnPolicy, clock) -> list[dict]:
-    """The caller's (and their company's) orders still in the window, with what can still go back."""
+def eligible_orders(uow, caller: Identity, query: dict, policy: policies.ReturnPolicy, clock) -> dict:
+    """A page of the caller's (and their company's) orders still in the window, with what can still go back.
+
+    Paged in memory: whether anything of an order can still go back is known only after reading its
+    lines and held quantities, and open windows are the deliveries of a few weeks."""
     orders = DeliveredOrders(uow.session).open_windows(caller.customer_id, caller.company_id, clock())
     held = Rmas(uow.session).held_quantities([o.id for o in orders])
     found = []
@@ -59,4 +63,4 @@ def eligible_orders(uow, caller: Identity, policy: policies.ReturnPolicy, clock)
                           "delivered_at": order.delivered_at, "window_closes_at": order.window_closes_at,
                           "request_types": policies.allowed_request_types(order.customer_kind, policy),
                           "lines": lines})
-    return found
+    return page_of_list(found, query)
