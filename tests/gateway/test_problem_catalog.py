@@ -52,6 +52,8 @@ def slugs_in_code() -> set[str]:
         text = path.read_text(encoding="utf-8")
         found |= set(re.findall(r'(?:HttpProblem|problem_response)\(\s*\d{3},\s*"([a-z-]+)"', text))
         found |= set(re.findall(r'\bproblem="([a-z-]+)"', text))
+        # class attributes too, wherever the error class lives (not only in domain/errors.py)
+        found |= set(re.findall(r'^\s+problem = "([a-z-]+)"', text, re.M))
     return found
 
 
