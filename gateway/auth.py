@@ -13,6 +13,7 @@ import time
 
 from nameko.extensions import DependencyProvider
 
+from gateway.problem_languages import CALLER_LANGUAGE_KEY
 from services.chassis.auth import IDENTITY_CONTEXT_KEY, Identity, IdentitySigner
 from services.chassis.errors import Forbidden, Unauthenticated
 from services.chassis.rpc import call
@@ -82,6 +83,8 @@ class RequestAuth:
         if level == "customer" and identity.is_staff:
             raise Forbidden("Staff accounts have no customer area.")
         self.identity, self.token = identity, token
+        # Problems answer in the customer's language, whatever Accept-Language says (gateway/problem_languages.py).
+        request.environ[CALLER_LANGUAGE_KEY] = identity.language
         self._worker_ctx.data[IDENTITY_CONTEXT_KEY] = self._provider.signer.sign(identity)
         return identity
 

@@ -84,6 +84,7 @@ def _operation(name: str, route: Route, path: str, method: str) -> dict:
     if route.idempotent:
         parameters.append(parts.IDEMPOTENCY_KEY_PARAMETER)
     parameters.append(parts.REQUEST_ID_PARAMETER)
+    parameters.append(parts.ACCEPT_LANGUAGE_PARAMETER)
     operation["parameters"] = parameters
     if route.body_schema is not None:
         operation["requestBody"] = {"required": True,

@@ -61,6 +61,13 @@ REQUEST_ID_PARAMETER = {
     "description": "The caller's correlation id: kept when it matches the pattern (otherwise the gateway "
                    "makes one), logged by every service and answered in the X-Request-ID response header.",
 }
+ACCEPT_LANGUAGE_PARAMETER = {
+    "in": "header", "name": "Accept-Language", "required": False,
+    "schema": {"type": "string"},
+    "description": "The language of a problem's title, detail and field messages: it, de, pl, uk or en, q-values "
+                   "honoured, English when none fits; a signed-in customer's profile language comes first "
+                   "(docs/api.md, Problems and languages). The problem's type URI is the same in every language.",
+}
 HEADERS = {
     "X-Request-ID": {
         "description": "The request's correlation id (the caller's, when valid, or a new one); "
@@ -72,6 +79,9 @@ HEADERS = {
     "WWW-Authenticate": {
         "description": 'Bearer realm="sportello": the operation needs a bearer token.',
         "schema": {"type": "string"}},
+    "Content-Language": {
+        "description": "The language of the problem's texts (it, de, pl, uk or en).",
+        "schema": {"type": "string", "enum": ["en", "it", "de", "pl", "uk"]}},
     "Content-Disposition": {
         "description": "attachment, with the file's name (RFC 6266).",
         "schema": {"type": "string"}},
@@ -80,7 +90,7 @@ HEADERS = {
 
 def response_headers(status: int, download: bool = False) -> dict:
     """The headers a response of ``status`` carries, as references to ``components.headers``."""
-    names = ["X-Request-ID"]
+    names = ["X-Request-ID"] + (["Content-Language"] if status >= 400 else [])
     if status in (429, 503):
         names.append("Retry-After")
     if status == 401:

@@ -10,13 +10,15 @@ from gateway.routes.health import HealthRoutes
 from gateway.routes.messages import MessageRoutes
 from gateway.routes.orders import CartRoutes, OrderRoutes, QuoteRoutes
 from gateway.routes.portal import PortalRoutes
+from gateway.routes.problem_pages import ProblemPageRoutes
 from gateway.routes.returns import ReturnRoutes
 from gateway.routes.staff_accounts import StaffAccountRoutes
 from services.chassis.observability import RequestContext
 
 
 class GatewayService(HealthRoutes, AuthRoutes, AccountsRoutes, CatalogRoutes, CartRoutes, OrderRoutes,
-                     QuoteRoutes, MessageRoutes, ReturnRoutes, PortalRoutes, StaffAccountRoutes):
+                     QuoteRoutes, MessageRoutes, ReturnRoutes, PortalRoutes, StaffAccountRoutes,
+                     ProblemPageRoutes):
     name = "gateway"
 
     config = Config()

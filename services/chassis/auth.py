@@ -37,6 +37,8 @@ class Identity:
     company_id: str | None = None
     company_role: str | None = None  # admin | buyer | viewer
     staff_role: str | None = None  # staff | staff_admin
+    # The profile's language (it, de, pl, uk, en): the gateway answers problems in it.
+    language: str | None = None
 
     @property
     def is_staff(self) -> bool:

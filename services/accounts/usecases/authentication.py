@@ -65,7 +65,7 @@ def authenticate(uow, token: str, clock) -> Identity:
 def identity_of(customer: Customer, session_id: str) -> Identity:
     return Identity(customer_id=customer.id, session_id=session_id, kind=customer.kind,
                     company_id=customer.company_id, company_role=customer.company_role,
-                    staff_role=customer.staff_role)
+                    staff_role=customer.staff_role, language=customer.language)
 
 
 def logout(uow, token: str, clock) -> None:
