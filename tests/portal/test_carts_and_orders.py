@@ -143,5 +143,5 @@ def test_an_add_to_cart_whose_answer_is_lost_is_sent_again_with_its_key_and_coun
 
     token = page.evaluate("sessionStorage.getItem('sportello.token')")
     carts = requests.get(f"{shop.gateway_url}/api/v1/carts", headers={"Authorization": f"Bearer {token}"}, timeout=10)
-    [active] = [cart for cart in carts.json() if cart["status"] == "active"]
+    [active] = [cart for cart in carts.json()["items"] if cart["status"] == "active"]
     assert [(line["reference"], line["quantity"]) for line in active["lines"]] == [("MOKA-06", 1)]

@@ -1,8 +1,8 @@
 // Log in/out, registration, password reset, activation, profile, billing, privacy, company.
-import { ApiError, del, get, patch, post, put, session } from '../api.js';
+import { ApiError, del, get, patch, post, put, query, session } from '../api.js';
 import { h } from '../dom.js';
 import { LANGUAGES, language, setLanguage, t, label, date } from '../i18n.js';
-import { field, flash, form, nest, onSubmit, section, submit, table, empty, button, badge } from '../ui.js';
+import { field, flash, form, nest, onSubmit, pager, section, submit, table, empty, button, badge } from '../ui.js';
 import { navigate, signedIn, signedOut, state } from '../app.js';
 
 const COUNTRY_HINT = () => t('field.countryHint');
@@ -221,8 +221,10 @@ export async function profile() {
     h('div', { class: 'cols' }, profileSection(me), h('div', {}, billingSection(billing), privacySection(consents))));
 }
 
-export async function company() {
-  const employees = await get('/company/employees');
+export async function company({ params }) {
+  const page = Number(params.get('page') || 1);
+  const result = await get(`/company/employees${query({ page, per_page: 50 })}`);
+  const employees = result.items;
   const inviteForm = form(
     field(t('field.email'), 'email', { type: 'email', required: true }),
     field(t('company.role'), 'role', { options: ['buyer', 'viewer', 'admin'].map((r) => [r, label('role', r)]) }),
@@ -246,6 +248,7 @@ export async function company() {
         }))];
   });
   return h('div', {}, h('h1', {}, t('company.title')),
-    section(t('company.people'), rows.length ? table([t('field.email'), t('field.name'), t('col.status'), t('company.role'), ''], rows) : empty(t('company.none'))),
+    section(t('company.people'), rows.length ? table([t('field.email'), t('field.name'), t('col.status'), t('company.role'), ''], rows) : empty(t('company.none')),
+      pager(result.page, result.pages, (p) => `#/company${query({ page: p })}`)),
     section(t('company.invite'), inviteForm));
 }

@@ -1,8 +1,8 @@
 // Carts (states, the active one, prices refreshed), checkout with a preview, the quote cart and quotes.
-import { ApiError, del, get, patch, post } from '../api.js';
+import { ApiError, del, get, patch, post, query } from '../api.js';
 import { h } from '../dom.js';
 import { t, money, date } from '../i18n.js';
-import { badge, button, empty, field, flash, form, nest, onSubmit, section, submit, table, definitions } from '../ui.js';
+import { badge, button, empty, field, flash, form, nest, onSubmit, pager, section, submit, table, definitions } from '../ui.js';
 import { navigate } from '../app.js';
 
 function totalsBlock(totals) {
@@ -12,8 +12,10 @@ function totalsBlock(totals) {
     [t('totals.shipping'), money(totals.shipping)], [t('totals.total'), h('strong', {}, money(totals.total))]]));
 }
 
-export async function list() {
-  const carts = await get('/carts');
+export async function list({ params }) {
+  const page = Number(params.get('page') || 1);
+  const result = await get(`/carts${query({ page, per_page: 20 })}`);
+  const carts = result.items;
   const newForm = form(field(t('cart.name'), 'name', { required: true }), h('div', { class: 'actions' }, submit(t('cart.create'))));
   onSubmit(newForm, async (values) => {
     const cart = await post('/carts', { name: values.name });
@@ -28,7 +30,8 @@ export async function list() {
     cart.status === 'inactive' ? button(t('cart.activate'), async () => { await post(`/carts/${cart.id}/activate`); flash(t('cart.activated', { name: cart.name })); navigate('/carts'); }) : '',
   ]);
   return h('div', {}, h('h1', {}, t('cart.listTitle')),
-    section(t('cart.listTitle'), rows.length ? table([t('cart.name'), t('col.status'), t('cart.lines'), t('totals.total'), t('col.updated'), ''], rows) : empty(t('cart.none'))),
+    section(t('cart.listTitle'), rows.length ? table([t('cart.name'), t('col.status'), t('cart.lines'), t('totals.total'), t('col.updated'), ''], rows) : empty(t('cart.none')),
+      pager(result.page, result.pages, (p) => `#/carts${query({ page: p })}`)),
     section(t('cart.create'), newForm));
 }
 
@@ -109,8 +112,10 @@ export async function checkout({ args }) {
       section(t('checkout.details'), checkoutForm)));
 }
 
-export async function quotes() {
-  const [cart, mine] = await Promise.all([get('/quote-cart'), get('/quotes')]);
+export async function quotes({ params }) {
+  const page = Number(params.get('page') || 1);
+  const [cart, result] = await Promise.all([get('/quote-cart'), get(`/quotes${query({ page, per_page: 20 })}`)]);
+  const mine = result.items;
   const requestForm = form(field(t('quote.message'), 'message', { type: 'textarea' }), h('div', { class: 'actions' }, submit(t('quote.request'))));
   onSubmit(requestForm, async (values) => {
     const quote = await post('/quote-cart/request', nest(values));

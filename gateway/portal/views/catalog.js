@@ -53,7 +53,7 @@ export async function search({ params }) {
   const sort = params.get('sort') || 'relevance';
   const [result, categories] = await Promise.all([
     get(`/catalog/products${query({ q, page, per_page: 12, category, sort })}`),
-    get('/catalog/categories'),
+    get('/catalog/categories?per_page=100').then((page) => page.items),
   ]);
   const searchForm = h('form', { class: 'search', role: 'search' },
     field(t('catalog.query'), 'q', { type: 'search', value: q }),
@@ -142,7 +142,8 @@ function serviceForm(service) {
 export async function services({ params }) {
   const category = params.get('category') || '';
   const [list, categories] = await Promise.all([
-    get(`/catalog/services${query({ category })}`), get('/catalog/service-categories')]);
+    get(`/catalog/services${query({ category, per_page: 100 })}`).then((page) => page.items),
+    get('/catalog/service-categories?per_page=100').then((page) => page.items)]);
   const picker = h('nav', { class: 'actions', 'aria-label': t('services.categories') },
     h('a', { href: '#/services', 'aria-current': category ? null : 'page' }, t('catalog.allCategories')),
     categories.map((c) => h('a', { href: `#/services?category=${encodeURIComponent(c.slug)}`, 'aria-current': c.slug === category ? 'page' : null }, `${c.name} (${c.count})`)));

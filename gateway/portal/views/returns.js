@@ -12,7 +12,7 @@ export const USAGE = ['unused', 'used', 'defective', 'damaged_in_transit'];
 
 export async function list({ params }) {
   const page = Number(params.get('page') || 1);
-  const [eligible, mine] = await Promise.all([get('/returns/eligible-orders'), get(`/returns${query({ page, per_page: 20 })}`)]);
+  const [eligible, mine] = await Promise.all([get('/returns/eligible-orders?per_page=100').then((page) => page.items), get(`/returns${query({ page, per_page: 20 })}`)]);
   const eligibleRows = eligible.map((order) => [order.order_number, date(order.delivered_at, false), date(order.window_closes_at, false),
     h('a', { class: 'button', href: `#/returns/new/${order.order_number}` }, t('returns.requestFor', { number: order.order_number }))]);
   const rows = mine.items.map((rma) => [h('a', { href: `#/return/${rma.number}` }, rma.number), rma.order_number,
@@ -41,7 +41,7 @@ function lineFieldset(line, index) {
 
 export async function create({ args }) {
   const orderNumber = args[0];
-  const [eligible, me] = await Promise.all([get('/returns/eligible-orders'), get('/me')]);
+  const [eligible, me] = await Promise.all([get('/returns/eligible-orders?per_page=100').then((page) => page.items), get('/me')]);
   const order = eligible.find((o) => o.order_number === orderNumber);
   if (!order) return h('div', {}, h('h1', {}, t('returns.new')), h('p', { role: 'alert' }, t('returns.notEligible')));
   const lines = order.lines.filter((line) => line.returnable_quantity > 0);

@@ -95,8 +95,9 @@ export async function orders({ params }) {
 
 export async function quotes({ params }) {
   const status = params.has('status') ? params.get('status') : 'requested';
-  const list = await get(`/staff/quotes${query({ status })}`);
-  const cards = list.map((quote) => {
+  const page = Number(params.get('page') || 1);
+  const result = await get(`/staff/quotes${query({ status, page, per_page: 20 })}`);
+  const cards = result.items.map((quote) => {
     const priceForm = form(
       ...quote.lines.map((line) => h('div', { class: 'form-row' },
         h('p', {}, h('strong', {}, line.name), ` × ${line.quantity}`, h('br', {}),
@@ -119,7 +120,8 @@ export async function quotes({ params }) {
   });
   return h('div', {}, h('h1', {}, t('staff.quotes')),
     filters('/staff/quotes', status, ['requested', 'priced', 'accepted', 'ordered', 'declined', 'expired'], 'quote'),
-    cards.length ? cards : empty(t('quote.none')));
+    cards.length ? cards : empty(t('quote.none')),
+    pager(result.page, result.pages, (p) => `#/staff/quotes${query({ status, page: p })}`));
 }
 
 export async function returns({ params }) {
