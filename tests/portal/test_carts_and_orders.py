@@ -84,6 +84,21 @@ def test_carts_switch_a_changed_price_is_refreshed_the_order_is_printed_discusse
     payment.get_by_role("button", name="Record payment").click()
     expect(desk.locator("#flash")).to_contain_text(f"Payment recorded for {number}")
     expect(desk.get_by_role("row", name=re.compile(number)).get_by_text("Paid", exact=True)).to_be_visible()
+    # Staff find orders by number and by the days they were placed.
+    search = desk.get_by_role("search", name="Find orders")
+    search.get_by_label("Order number").fill(number)
+    search.get_by_role("button", name="Search").click()
+    # The page drawn for the search keeps it in its status links (the form before it looks the same).
+    expect(desk.get_by_role("navigation", name="Filter").get_by_role("link").first).to_have_attribute(
+        "href", re.compile(f"number={number}"))
+    expect(desk.get_by_role("row", name=re.compile("ORD-"))).to_have_count(1)
+    search = desk.get_by_role("search", name="Find orders")
+    expect(search.get_by_label("Order number")).to_have_value(number)
+    search.get_by_label("Order number").fill("")
+    search.get_by_label("Placed to").fill("2000-01-01")
+    search.get_by_role("button", name="Search").click()
+    expect(desk.get_by_text("No orders.")).to_be_visible()
+    assert "placed_to=2000-01-01" in desk.url and "number=" not in desk.url
 
     main_nav(page, "Orders").click()
     expect(page.get_by_role("row", name=re.compile(number)).get_by_text("Paid", exact=True)).to_be_visible()

@@ -81,16 +81,32 @@ function orderActions(order) {
     order.payment_status !== 'paid' ? paymentForm : null);
 }
 
+const ORDER_SEARCH = ['customer_number', 'number', 'placed_from', 'placed_to'];
+
 export async function orders({ params }) {
   const page = Number(params.get('page') || 1);
   const status = params.get('status') || '';
-  const result = await get(`/staff/orders${query({ page, per_page: 20, status })}`);
+  const search = Object.fromEntries(ORDER_SEARCH.map((name) => [name, params.get(name) || '']));
+  const result = await get(`/staff/orders${query({ page, per_page: 20, status, ...search })}`);
+  const searchForm = form(h('div', { class: 'search' },
+    field(t('staff.customerNumber'), 'customer_number', { value: search.customer_number, attrs: { placeholder: 'CUS-000042' } }),
+    field(t('staff.orderNumber'), 'number', { value: search.number, attrs: { placeholder: 'ORD-2026-000042' } }),
+    field(t('staff.placedFrom'), 'placed_from', { type: 'date', value: search.placed_from }),
+    field(t('staff.placedTo'), 'placed_to', { type: 'date', value: search.placed_to }),
+    submit(t('catalog.search'))));
+  searchForm.setAttribute('role', 'search');
+  searchForm.setAttribute('aria-label', t('staff.findOrders'));
+  onSubmit(searchForm, async (values) => {
+    const wanted = { status, ...values };
+    await get(`/staff/orders${query({ ...wanted, per_page: 1 })}`); // a refused search shows on its field
+    navigate(`/staff/orders${query(wanted)}`);
+  });
   const rows = result.items.map((order) => [h('strong', {}, order.number), date(order.placed_at), badge('order', order.status),
     badge('payment', order.payment_status), money(order.total), orderActions(order)]);
-  return h('div', {}, h('h1', {}, t('staff.orders')),
-    filters('/staff/orders', status, ['placed', 'processing', 'fulfilled', 'delivered', 'cancelled'], 'order'),
+  return h('div', {}, h('h1', {}, t('staff.orders')), searchForm,
+    filters('/staff/orders', status, ['placed', 'processing', 'fulfilled', 'delivered', 'cancelled'], 'order', search),
     rows.length ? table([t('col.number'), t('orders.placed'), t('col.status'), t('orders.payment'), t('totals.total'), ''], rows) : empty(t('orders.none')),
-    pager(result.page, result.pages, (p) => `#/staff/orders${query({ status, page: p })}`));
+    pager(result.page, result.pages, (p) => `#/staff/orders${query({ status, ...search, page: p })}`));
 }
 
 export async function quotes({ params }) {
