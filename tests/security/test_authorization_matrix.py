@@ -131,6 +131,7 @@ MATRIX: dict[str, Case] = {
     "GET /health": Case(public()),
     "GET /health/<service>": Case(public()),
     "GET /health/live": Case(public()),
+    "GET /problems/<slug>": Case(public()),
     # -- the caller's own account -------------------------------------------------------------
     "POST /api/v1/auth/logout": Case(own_area(staff=OK), fresh_session=True),
     "GET /api/v1/me": Case(own_area(staff=OK)),
@@ -284,6 +285,8 @@ def path_for(url: str, ids: dict) -> str:
             return ids["product"]
         if name == "service_id":
             return ids["catalog_service"]
+        if name == "slug":  # a problem type's page: the same for everybody
+            return "validation-failed"
         return ids[{"cart_id": "cart", "thread_id": "thread", "attachment_id": "attachment",
                     "employee_id": "employee", "service": "service", "company_id": "company",
                     "tax_id": "tax_id"}[name]]
