@@ -14,6 +14,8 @@ from apispec.ext.marshmallow import MarshmallowPlugin
 from nameko.extensions import ENTRYPOINT_EXTENSIONS_ATTR
 
 from gateway import openapi_parts as parts
+from gateway import openapi_rules as rules
+from gateway.openapi_links import add_links
 from gateway.openapi_examples import add_examples
 from gateway.http import Route
 from gateway.problems import PROBLEM_JSON
@@ -97,7 +99,7 @@ def _operation(name: str, route: Route, path: str, method: str) -> dict:
 @functools.lru_cache(maxsize=None)
 def build_spec(service_cls, version: str = "1.0.0", server_url: str = "/") -> dict:
     """``server_url``: SPORTELLO_PUBLIC_BASE_URL where it is set; "/" (where the document came from) else."""
-    plugin = MarshmallowPlugin()
+    plugin = rules.RulesPlugin()
     spec = APISpec(
         title="Sportello API",
         version=version,
@@ -107,6 +109,7 @@ def build_spec(service_cls, version: str = "1.0.0", server_url: str = "/") -> di
                              "application/problem+json. What this document promises: docs/api.md."},
     )
     plugin.converter.add_attribute_function(parts.served_shapes)
+    rules.install(plugin)  # what the code enforces beyond marshmallow's own validators
     spec.components.schema("Problem", schema=Problem)
     spec.components.security_scheme("bearer", parts.BEARER_SCHEME)
     spec.options["servers"] = [{"url": server_url, "description": "The gateway"}]
@@ -119,9 +122,10 @@ def build_spec(service_cls, version: str = "1.0.0", server_url: str = "/") -> di
         path = _PATH_PARAM.sub(r"{\1}", route.url)
         for method in (m.strip().lower() for m in route.method.split(",")):
             operation = _operation(name, route, path, method)
+            rules.describe(operation, route)
             previous = seen.setdefault(operation["operationId"], f"{method} {path}")
             if previous != f"{method} {path}":  # two routes on one method name: ids must stay unique
                 raise ValueError(f"operationId {operation['operationId']} of {method} {path} is {previous}'s too")
             spec.path(path=path, operations={method: operation})
     # Decimal bounds of money fields (validate.Range) would not survive json.dumps.
-    return add_examples(json.loads(json.dumps(spec.to_dict(), default=float)))
+    return add_links(add_examples(json.loads(json.dumps(spec.to_dict(), default=float))))

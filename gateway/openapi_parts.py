@@ -57,9 +57,10 @@ IDEMPOTENCY_KEY_PARAMETER = {
 }
 REQUEST_ID_PARAMETER = {
     "in": "header", "name": "X-Request-ID", "required": False,
-    "schema": {"type": "string", "pattern": "^[A-Za-z0-9._:-]{1,128}$"},
-    "description": "The caller's correlation id: kept when it matches the pattern (otherwise the gateway "
-                   "makes one), logged by every service and answered in the X-Request-ID response header.",
+    # Any value is accepted (an unsafe one is replaced, never refused), so the schema says no pattern.
+    "schema": {"type": "string"},
+    "description": "The caller's correlation id: kept when it matches ^[A-Za-z0-9._:-]{1,128}$ (otherwise the "
+                   "gateway makes one), logged by every service and answered in the X-Request-ID response header.",
 }
 ACCEPT_LANGUAGE_PARAMETER = {
     "in": "header", "name": "Accept-Language", "required": False,

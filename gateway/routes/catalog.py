@@ -50,7 +50,8 @@ class CatalogRoutes:
         return call(self.catalog, "list_services", query)
 
     @route("GET", "/api/v1/catalog/services/<service_id>", response=schemas.ServiceDetail,
-           summary="A purchasable service with its order form", tags=TAGS, problem_statuses=(404,))
+           summary="A purchasable service with its order form", tags=TAGS,
+           problem_statuses=(404, 422))  # 422: an id longer than 36 characters
     def get_service(self, request, service_id):
         return call(self.catalog, "get_service", service_id)
 

@@ -1,8 +1,13 @@
-from marshmallow import Schema, fields
+from marshmallow import INCLUDE, Schema, fields
 
 
 class Problem(Schema):
     """An RFC 9457 problem document."""
+
+    class Meta:
+        # RFC 9457 extension members: some problems say more (current_status, lines, max_bytes,
+        # thread_id...), so the document allows members beyond these (additionalProperties: true).
+        unknown = INCLUDE
 
     type = fields.String(required=True, metadata={"description": "Stable URI of the problem type."})
     title = fields.String(required=True)
