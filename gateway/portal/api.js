@@ -1,4 +1,6 @@
 // The one door to the gateway: /api/v1 with the session's bearer token.
+import { language } from './i18n.js';
+
 const TOKEN_KEY = 'sportello.token';
 const BASE = '/api/v1';
 
@@ -65,7 +67,11 @@ async function fetchRetryingChanges(method, url, init) {
 }
 
 async function send(method, path, { body, formData, headers = {} } = {}) {
-  const init = { method, headers: { Accept: 'application/json, application/problem+json', ...headers } };
+  // Problems (title, detail, field messages) come back in the page's language, shown as served.
+  const init = {
+    method,
+    headers: { Accept: 'application/json, application/problem+json', 'Accept-Language': language(), ...headers },
+  };
   if (session.token) init.headers.Authorization = `Bearer ${session.token}`;
   if (formData) init.body = formData;
   else if (body !== undefined) {

@@ -101,6 +101,23 @@ def test_the_api_s_field_errors_show_next_to_the_field_at_fault(tabs):
     assert len(tab.errors) == 1 and "422" in tab.errors[0], tab.errors
 
 
+def test_the_api_s_problem_comes_in_the_portal_s_language_not_the_browser_s(tabs):
+    tab = tabs(locale="en-US")
+    page = tab.open("/register")
+    page.locator("#lang").select_option("uk")  # the header's choice (the form has a language field too)
+    expect(page.locator("html")).to_have_attribute("lang", "uk")
+    page.locator("[data-field=first_name] input").fill("Олена")
+    page.locator("[data-field=last_name] input").fill("Коваленко")
+    page.locator("[data-field=email] input").fill("olena.kovalenko@example.ua")
+    page.locator("[data-field=password] input").fill("short")
+    page.locator("[data-field=accept_terms] input").check()
+    page.locator("main form button[type=submit]").click()
+    # Ukrainian although the browser asks for en-US: the portal sent its page's language.
+    expect(page.locator("[data-field=password] .error")).to_have_text("Довжина має бути від 12 до 128.")
+    expect(page.get_by_role("alert").first).to_contain_text("Деякі поля недійсні.")
+    assert len(tab.errors) == 1 and "422" in tab.errors[0], tab.errors
+
+
 def test_a_service_on_quote_is_requested_priced_by_staff_and_accepted_into_a_cart(tabs):
     customer, staff = tabs(), tabs()
     page = register(customer, "paolo.verdi@example.it", first="Paolo", last="Verdi")
