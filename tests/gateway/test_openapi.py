@@ -7,27 +7,15 @@ import pytest
 from openapi_schema_validator import OAS30Validator
 from openapi_spec_validator import validate
 
-from gateway.openapi import build_spec, operations_of
+from gateway.openapi import operations_of
 from gateway.openapi_parts import operation_id
 from gateway.service import GatewayService
+from tests.gateway.openapi_walk import operations
 from tests.orders.conftest import Shop, catalog  # noqa: F401 (fixture: DRILL-18V at 89.90 EUR)
 
 API_DOC = Path(__file__).resolve().parents[2] / "docs" / "api.md"
 # The only numbers in the document that are not money (docs/api.md, Money).
 NOT_MONEY_NUMBERS = {"ServiceState.latency_ms", "FormField.min", "FormField.max"}
-METHODS = ("get", "put", "post", "patch", "delete")
-
-
-@pytest.fixture(scope="module")
-def document():
-    return build_spec(GatewayService)
-
-
-def operations(document):
-    for path, item in document["paths"].items():
-        for method in METHODS:
-            if method in item:
-                yield f"{method.upper()} {path}", item[method]
 
 
 def documented_ids() -> set[str]:

@@ -13,22 +13,10 @@ from openapi_schema_validator import OAS30Validator
 from gateway.openapi import build_spec, operations_of
 from gateway.openapi_examples import ExampleBuilder
 from gateway.service import GatewayService
+from tests.gateway.openapi_walk import operations
 from tests.orders.conftest import catalog  # noqa: F401 (fixture: DRILL-18V at 89.90 EUR)
 
 JSON = "application/json"
-METHODS = ("get", "put", "post", "patch", "delete")
-
-
-@pytest.fixture(scope="module")
-def document():
-    return build_spec(GatewayService)
-
-
-def operations(document):
-    for path, item in document["paths"].items():
-        for method in METHODS:
-            if method in item:
-                yield f"{method.upper()} {path}", item[method]
 
 
 def json_contents(operation):
