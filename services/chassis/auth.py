@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, fields
 
 from itsdangerous import BadSignature, TimestampSigner, URLSafeTimedSerializer
 from nameko.extensions import DependencyProvider
@@ -47,6 +47,9 @@ class Identity:
     @property
     def is_company_admin(self) -> bool:
         return self.company_id is not None and self.company_role == "admin"
+
+
+_IDENTITY_FIELDS = frozenset(field.name for field in fields(Identity))
 
 
 class _ClockedSigner(TimestampSigner):
@@ -81,8 +84,10 @@ class IdentitySigner:
             age = self._clock() - signed_at.timestamp()
             if not -self.clock_skew <= age <= MAX_AGE_SECONDS + self.clock_skew:
                 raise Unauthenticated("The caller's identity has expired or comes from a clock too far ahead.")
-            return Identity(**payload)
-        except (BadSignature, TypeError) as exc:
+            # Fields a newer gateway signs that this code does not know are left out (a rolling
+            # deploy updates the gateway and the services one by one); the known ones stay required.
+            return Identity(**{key: value for key, value in payload.items() if key in _IDENTITY_FIELDS})
+        except (BadSignature, TypeError, AttributeError) as exc:  # AttributeError: a payload not an object
             raise Unauthenticated("The caller's identity could not be verified.") from exc
 
 
