@@ -39,7 +39,8 @@ def test_generated_rows_are_read_back_by_each_service(tmp_path, monkeypatch, dat
         assert _argon2.verify(customer.password_hash, bench_data.PASSWORD)
         assert Customers(accounts).next_customer_number() == "CUS-000061"
     with session("orders") as orders:
-        page, total = Orders(orders).visible(first.id, None, None, 1, 20)
+        listed = Orders(orders).visible(first.id, None, {"page": 1, "per_page": 20})
+        page, total = listed["items"], listed["total"]
         assert total == len(first.orders) == 4 and {o.number for o in page} == set(first.orders)
         assert all(o.lines and o.total > 0 for o in page)
         # JSON and UTC datetime columns come back as written (on PostgreSQL: through COPY's bind processing)
