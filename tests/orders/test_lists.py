@@ -3,7 +3,7 @@ from datetime import datetime, timezone
 
 from sqlalchemy import create_engine, update
 
-from services.orders.adapters.orm import orders
+from services.orders.adapters.orm import carts, orders
 from tests.catalog.harness import assert_problem
 
 STAFF_ORDERS = "/api/v1/staff/orders"
@@ -39,6 +39,22 @@ def test_carts_and_quotes_answer_a_page_and_a_page_past_the_end_is_empty(shop, c
     for params, field in (({"per_page": 101}, "per_page"), ({"page": 10_001}, "page"), ({"page": 0}, "page")):
         refused = assert_problem(client.get("/api/v1/carts", params=params, headers=anna), 422, "validation-failed")
         assert set(refused["errors"]) == {field}
+
+
+def test_of_two_carts_changed_at_the_same_moment_the_newer_is_listed_first(shop, client, config):
+    # A new cart and the one it deactivates share one clock reading; the tie must not fall to the ids.
+    anna = shop.customer()
+    older = shop.new_cart(anna, "Older")["id"]
+    newer = shop.new_cart(anna, "Newer")["id"]
+    while not older < newer:  # the pair whose ids would put the older first
+        older, newer = newer, shop.new_cart(anna, "Newer")["id"]
+    engine = create_engine(config["DATABASE_URLS"]["orders"])
+    with engine.begin() as connection:
+        connection.execute(update(carts).where(carts.c.id.in_([older, newer]))
+                           .values(updated_at=datetime(2030, 1, 1, tzinfo=timezone.utc)))
+    engine.dispose()
+    listed = [cart["id"] for cart in client.get("/api/v1/carts", headers=anna).json()["items"]]
+    assert listed[:2] == [newer, older]
 
 
 def test_staff_find_orders_by_customer_number_number_status_and_days(shop, client, config):

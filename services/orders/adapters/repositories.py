@@ -25,8 +25,10 @@ class Carts:
 
     def page_of_owner(self, owner_id: str, query: dict) -> dict:
         """One page of the owner's carts, changed last first."""
+        # A new cart and the one it deactivated share their updated_at (one clock reading):
+        # the newer cart comes first, not whichever id sorts first.
         return _page(self.session, select(Cart).where(Cart.owner_id == owner_id),
-                     (Cart.updated_at.desc(), Cart.id), query)
+                     (Cart.updated_at.desc(), Cart.created_at.desc(), Cart.id), query)
 
     def active(self, owner_id: str, lock: bool = False) -> Cart | None:
         query = select(Cart).where(Cart.owner_id == owner_id, Cart.status == "active")
