@@ -16,9 +16,10 @@ from services.catalog.adapters.repositories import ProductTaxonomy, Products, Se
 from services.catalog.domain.errors import CodeAlreadyUsed, ProductNotFound, ServiceNotFound, ServiceNotOffered
 from services.catalog.domain.forms import OrderForm
 from services.catalog.domain.model import Price, Product, Service, ServiceCategory, Taxon
-from services.catalog.domain.search import SearchRequest, code_key, page_count
+from services.catalog.domain.search import SearchRequest, code_key
 from services.catalog.schemas import ImportedProduct
 from services.chassis.domain import Clock
+from services.chassis.paging import envelope
 
 IMPORT_BATCH_SIZE = 500
 
@@ -28,8 +29,7 @@ def search_products(uow, params: dict[str, Any]) -> dict[str, Any]:
     """A page of hits; ``uow`` needs only a ``session``, which may be read-only (adapters/read_pool.py)."""
     request = SearchRequest(**params)
     items, total = ProductSearch(uow.session).run(request)
-    return {"items": items, "page": request.page, "per_page": request.per_page, "total": total,
-            "pages": page_count(total, request.per_page)}
+    return envelope(items, total, request.page, request.per_page)
 
 
 def get_product(uow, code: str) -> Product:

@@ -65,18 +65,20 @@ def envelope(items: Sequence, total: int, page: int, per_page: int) -> dict:
             "pages": page_count(total, per_page)}
 
 
+def page_envelope(items: Sequence, total: int, query: dict) -> dict:
+    """The envelope of ``items``, one page of ``total``, as a :class:`PageQuery` asked for it."""
+    return envelope(items, total, query["page"], query["per_page"])
+
+
 def read_page(count: Callable[[], int], rows: Callable[[int, int], Sequence], query: dict) -> dict:
     """The envelope of one page: ``count()`` first, then ``rows(offset, limit)`` only when the page
     holds any (a page past the end costs one count, not a scan to an offset beyond the rows)."""
-    page, per_page = query["page"], query["per_page"]
     total = count()
-    offset = (page - 1) * per_page
-    items = rows(offset, per_page) if offset < total else []
-    return envelope(items, total, page, per_page)
+    offset = (query["page"] - 1) * query["per_page"]
+    return page_envelope(rows(offset, query["per_page"]) if offset < total else [], total, query)
 
 
 def page_of_list(items: Sequence, query: dict) -> dict:
     """The envelope of one page of a list already in memory (short, fixed lists: the taxonomies)."""
-    page, per_page = query["page"], query["per_page"]
-    offset = (page - 1) * per_page
-    return envelope(items[offset:offset + per_page], len(items), page, per_page)
+    offset = (query["page"] - 1) * query["per_page"]
+    return page_envelope(items[offset:offset + query["per_page"]], len(items), query)

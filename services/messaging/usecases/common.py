@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from services.chassis.paging import envelope
 from services.messaging.adapters.repositories import Notifications
 from services.messaging.domain import notices
 from services.messaging.domain.model import Notification
@@ -30,6 +29,3 @@ def desk_alerts(session, thread: Thread, message: Message, alerts: Alerts, setti
     if alerts.customer:
         add_notification(session, notices.reply_waiting(thread, message, settings.public_base_url, now))
 
-
-def page_of(rows: list, total: int, page: int, per_page: int) -> dict:
-    return envelope(rows, total, page, per_page)

@@ -19,7 +19,8 @@ from services.messaging.adapters.contacts import Contacts
 from services.messaging.adapters.threads import Threads
 from services.messaging.domain.errors import CustomersOnly, ThreadNotFound
 from services.messaging.domain.threads import CLOSED, GENERAL, ORDER, RMA, Contact, Thread
-from services.messaging.usecases.common import desk_alerts, page_of
+from services.chassis.paging import page_envelope
+from services.messaging.usecases.common import desk_alerts
 
 
 def open_thread(uow, caller: Identity, command: dict, accounts, refs, settings, clock: Clock) -> Thread:
@@ -42,7 +43,7 @@ def open_thread(uow, caller: Identity, command: dict, accounts, refs, settings, 
 def list_threads(uow, caller: Identity, query: dict) -> dict:
     _customer(caller)
     rows, total = Threads(uow.session).customer_page(caller.customer_id, query["page"], query["per_page"])
-    return page_of(rows, total, query["page"], query["per_page"])
+    return page_envelope(rows, total, query)
 
 
 def read_thread(uow, caller: Identity, thread_id: str) -> Thread:

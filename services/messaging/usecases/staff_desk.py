@@ -8,7 +8,8 @@ from services.messaging.adapters.repositories import Notifications
 from services.messaging.adapters.threads import Threads
 from services.messaging.domain.errors import ThreadNotFound
 from services.messaging.domain.threads import StaffView, Thread
-from services.messaging.usecases.common import desk_alerts, page_of
+from services.chassis.paging import page_envelope
+from services.messaging.usecases.common import desk_alerts
 
 ME, NOBODY = "me", "none"
 
@@ -19,7 +20,7 @@ def inbox(uow, caller: Identity, query: dict, clock: Clock) -> dict:
         now, query["page"], query["per_page"], status=query.get("status"), context=query.get("context"),
         ref=query.get("ref"), assigned=caller.customer_id if assigned == ME else assigned,
         unassigned=assigned == NOBODY, overdue=query.get("overdue"))
-    return page_of([thread.seen_by_staff(now) for thread in rows], total, query["page"], query["per_page"])
+    return page_envelope([thread.seen_by_staff(now) for thread in rows], total, query)
 
 
 def read(uow, thread_id: str, clock: Clock) -> StaffView:
@@ -56,7 +57,7 @@ def close(uow, thread_id: str, clock: Clock) -> StaffView:
 def notifications(uow, query: dict) -> dict:
     rows, total = Notifications(uow.session).page(query["page"], query["per_page"], query.get("status"),
                                                   query.get("kind"))
-    return page_of(rows, total, query["page"], query["per_page"])
+    return page_envelope(rows, total, query)
 
 
 def _thread(uow, thread_id: str) -> Thread:

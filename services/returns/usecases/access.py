@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from services.chassis.auth import Identity
-from services.chassis.paging import envelope
 from services.returns.adapters.repositories import Rmas
 from services.returns.domain.errors import ReturnNotAllowed, RmaNotFound
 from services.returns.domain.model import Rma
@@ -36,5 +35,3 @@ def staff_rma(uow, number: str, lock: bool = True) -> Rma:
     return rma
 
 
-def page_of(rows, total: int, query: dict) -> dict:
-    return envelope(rows, total, query["page"], query["per_page"])

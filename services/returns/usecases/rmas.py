@@ -7,7 +7,8 @@ from services.returns.adapters.repositories import DeliveredOrders, Rmas
 from services.returns.domain import policies
 from services.returns.domain.errors import OrderNotFound
 from services.returns.domain.model import Rma
-from services.returns.usecases.access import ensure_may_return, page_of, staff_rma, visible_rma
+from services.chassis.paging import page_envelope
+from services.returns.usecases.access import ensure_may_return, staff_rma, visible_rma
 
 
 def create_rma(uow, caller: Identity, command: dict, accounts, policy: policies.ReturnPolicy, clock) -> Rma:
@@ -31,7 +32,7 @@ def create_rma(uow, caller: Identity, command: dict, accounts, policy: policies.
 def list_rmas(uow, caller: Identity, query: dict) -> dict:
     rows, total = Rmas(uow.session).visible(caller.customer_id, caller.company_id, query.get("status"),
                                             query["page"], query["per_page"])
-    return page_of(rows, total, query)
+    return page_envelope(rows, total, query)
 
 
 def get_rma(uow, caller: Identity, number: str) -> Rma:
@@ -41,7 +42,7 @@ def get_rma(uow, caller: Identity, number: str) -> Rma:
 def staff_list_rmas(uow, query: dict, clock) -> dict:
     rows, total = Rmas(uow.session).queue(query.get("status"), clock() if query.get("overdue") else None,
                                           query["page"], query["per_page"])
-    return page_of(rows, total, query)
+    return page_envelope(rows, total, query)
 
 
 def staff_get_rma(uow, number: str) -> Rma:
